@@ -1,0 +1,167 @@
+import type { Socket } from "node:net";
+import mqtt from "mqtt";
+import type { Logger } from "../logger.js";
+
+export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void | Promise<void>;
+
+export interface MqttClientOptions {
+  url: string;
+  clientId?: string;
+  username?: string;
+  password?: string;
+  /** Last will: published by the broker if this client vanishes. */
+  will?: { topic: string; payload: string; retain: boolean };
+  /** Milliseconds between reconnect attempts. */
+  reconnectPeriod?: number;
+  logger: Logger;
+}
+
+export interface PublishOptions {
+  retain?: boolean;
+  qos?: 0 | 1;
+}
+
+/**
+ * The hub's only door to MQTT. It sets no-delay on every socket (Nagle's algorithm meeting delayed ACKs adds
+ * tens of milliseconds to each QoS 1 hop), resubscribes after reconnects, refuses to publish to wildcard
+ * topics, and isolates message handlers so a throwing handler never takes the client down.
+ */
+export class MqttClient {
+  private readonly client: mqtt.MqttClient;
+  private readonly handlers: { pattern: string; handler: MessageHandler }[] = [];
+  private readonly connectListeners: (() => void | Promise<void>)[] = [];
+  private readonly logger: Logger;
+  private wasConnected = false;
+
+  constructor(options: MqttClientOptions) {
+    this.logger = options.logger;
+    this.client = mqtt.connect(options.url, {
+      clientId: options.clientId ?? `emotion-hub-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
+      username: options.username,
+      password: options.password,
+      will: options.will ? { ...options.will, qos: 1 } : undefined,
+      reconnectPeriod: options.reconnectPeriod ?? 2000,
+      connectTimeout: 10_000,
+      resubscribe: true,
+    });
+    this.client.on("connect", () => this.handleConnect());
+    this.client.on("close", () => this.handleClose());
+    this.client.on("error", (error) => this.logger.warn(`MQTT client error (${error.message})`));
+    this.client.on("message", (topic, payload, packet) => this.dispatch(topic, payload, packet.retain));
+    this.client.stream?.on?.("connect", () => this.setNoDelay());
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  /** Resolves once connected; rejects after `timeoutMs`. */
+  async waitConnected(timeoutMs = 15_000): Promise<void> {
+    if (this.client.connected) {
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("timed out connecting to the MQTT broker")), timeoutMs);
+      this.client.once("connect", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Runs on every (re)connect, for example to publish a retained `online` status. */
+  onConnect(listener: () => void | Promise<void>): void {
+    this.connectListeners.push(listener);
+    if (this.client.connected) {
+      void this.runConnectListener(listener);
+    }
+  }
+
+  async publish(topic: string, payload: string | Buffer | object, options: PublishOptions = {}): Promise<void> {
+    if (topic.includes("+") || topic.includes("#")) {
+      throw new Error(`refused to publish to wildcard topic '${topic}'`);
+    }
+    const body = typeof payload === "string" || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
+    await this.client.publishAsync(topic, body, { retain: options.retain ?? false, qos: options.qos ?? 0 });
+  }
+
+  async subscribe(pattern: string, handler: MessageHandler, qos: 0 | 1 = 0): Promise<void> {
+    this.handlers.push({ pattern, handler });
+    await this.client.subscribeAsync(pattern, { qos });
+  }
+
+  async unsubscribe(pattern: string): Promise<void> {
+    for (let i = this.handlers.length - 1; i >= 0; i--) {
+      if (this.handlers[i]?.pattern === pattern) {
+        this.handlers.splice(i, 1);
+      }
+    }
+    await this.client.unsubscribeAsync(pattern);
+  }
+
+  /** Disconnects. With `graceful`, queued messages go out first and the last will is not sent. */
+  async close(): Promise<void> {
+    await this.client.endAsync(false);
+  }
+
+  private handleConnect(): void {
+    this.setNoDelay();
+    this.logger.info(this.wasConnected ? "MQTT connection regained" : "connected to MQTT broker");
+    this.wasConnected = true;
+    for (const listener of this.connectListeners) {
+      void this.runConnectListener(listener);
+    }
+  }
+
+  private handleClose(): void {
+    if (this.wasConnected && !this.client.disconnecting) {
+      this.logger.warn("MQTT connection lost");
+    }
+  }
+
+  private setNoDelay(): void {
+    const socket = this.client.stream as Partial<Socket> | undefined;
+    socket?.setNoDelay?.(true);
+  }
+
+  private async runConnectListener(listener: () => void | Promise<void>): Promise<void> {
+    try {
+      await listener();
+    } catch (error) {
+      this.logger.error(`failed to run MQTT connect listener (${(error as Error).message})`);
+    }
+  }
+
+  private dispatch(topic: string, payload: Buffer, retained: boolean): void {
+    for (const { pattern, handler } of this.handlers) {
+      if (topicMatches(pattern, topic)) {
+        void this.runHandler(handler, topic, payload, retained);
+      }
+    }
+  }
+
+  private async runHandler(handler: MessageHandler, topic: string, payload: Buffer, retained: boolean): Promise<void> {
+    try {
+      await handler(topic, payload, retained);
+    } catch (error) {
+      this.logger.error(`failed to handle message on '${topic}' (${(error as Error).message})`);
+    }
+  }
+}
+
+/** Whether an MQTT subscription pattern (with `+` and `#`) matches a topic. */
+export function topicMatches(pattern: string, topic: string): boolean {
+  const wanted = pattern.split("/");
+  const actual = topic.split("/");
+  for (let i = 0; i < wanted.length; i++) {
+    const part = wanted[i];
+    if (part === "#") {
+      return true;
+    }
+    if (i >= actual.length || (part !== "+" && part !== actual[i])) {
+      return false;
+    }
+  }
+
+  return wanted.length === actual.length;
+}

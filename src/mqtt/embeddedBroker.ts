@@ -1,0 +1,42 @@
+import { once } from "node:events";
+import net from "node:net";
+import { Aedes } from "aedes";
+import type { Logger } from "../logger.js";
+
+export interface EmbeddedBrokerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  logger: Logger;
+}
+
+/** An in-process aedes broker, started when the config names no broker. No-delay is set on every socket. */
+export class EmbeddedBroker {
+  private constructor(
+    private readonly aedes: Aedes,
+    private readonly server: net.Server,
+    readonly url: string,
+  ) {}
+
+  static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+    const aedes = await Aedes.createBroker();
+    const server = net.createServer({ noDelay: true }, (socket) => aedes.handle(socket));
+    server.listen(options.port, options.host);
+    await once(server, "listening");
+    const address = server.address() as net.AddressInfo;
+    const url = `mqtt://${options.host}:${address.port}`;
+    options.logger.info(`embedded MQTT broker listening on ${url}`);
+
+    return new EmbeddedBroker(aedes, server, url);
+  }
+
+  get port(): number {
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    await closed;
+  }
+}

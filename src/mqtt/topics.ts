@@ -1,0 +1,114 @@
+import type { EmotionLabel, EmotionScores } from "../emotion/labels.js";
+
+/** One classified utterance, as published on `<base>/<room>/emotion`. Never carries the text. */
+export interface EmotionEvent {
+  room: string;
+  top: EmotionLabel;
+  confidence: number;
+  scores: EmotionScores;
+  /** ISO 8601 time the utterance was heard. */
+  at: string;
+  /** Which transcript source it came from: `own`, `hermes` or a custom source's name. */
+  source: string;
+}
+
+/** A room's mood, retained on `<base>/<room>/mood` and published on every change. */
+export interface MoodEvent {
+  room: string;
+  mood: EmotionLabel;
+  previous: EmotionLabel;
+  confidence: number;
+  /** ISO 8601 time the room entered this mood. */
+  since: string;
+  scores: EmotionScores;
+  /** Why the mood changed: `classified`, `decay`, `override` or `reset`. */
+  reason?: string;
+}
+
+/** The outcome of a scene request, retained on `<base>/<room>/scene`. */
+export interface SceneOutcome {
+  /** The scene's name, or `custom` when the request named none. */
+  scene: string;
+  status: "ok" | "error";
+  error?: { code: string; message: string };
+  at: string;
+  /** Echo of the request's transaction, so a caller can match the reply. */
+  transaction?: string;
+}
+
+/** A line in the explanation stream `<base>/events`. */
+export interface HubEvent {
+  type: "mood_changed" | "scene_applied" | "scene_failed" | "override_started" | "override_ended";
+  room: string;
+  before: unknown;
+  after: unknown;
+  reason: string;
+  at: string;
+}
+
+/** The topics of the hub's public MQTT interface, from one base topic. Every publish and subscribe goes through here. */
+export class Topics {
+  constructor(readonly base: string) {}
+
+  status(): string {
+    return `${this.base}/status`;
+  }
+
+  transcript(room: string): string {
+    return `${this.base}/${room}/transcript`;
+  }
+
+  /** Subscription pattern for every room's transcript topic. */
+  anyTranscript(): string {
+    return `${this.base}/+/transcript`;
+  }
+
+  emotion(room: string): string {
+    return `${this.base}/${room}/emotion`;
+  }
+
+  anyEmotion(): string {
+    return `${this.base}/+/emotion`;
+  }
+
+  mood(room: string): string {
+    return `${this.base}/${room}/mood`;
+  }
+
+  anyMood(): string {
+    return `${this.base}/+/mood`;
+  }
+
+  sceneSet(room: string): string {
+    return `${this.base}/${room}/scene/set`;
+  }
+
+  anySceneSet(): string {
+    return `${this.base}/+/scene/set`;
+  }
+
+  scene(room: string): string {
+    return `${this.base}/${room}/scene`;
+  }
+
+  anyScene(): string {
+    return `${this.base}/+/scene`;
+  }
+
+  events(): string {
+    return `${this.base}/events`;
+  }
+
+  /** The room segment of a per-room topic such as `<base>/<room>/transcript`, or undefined if it is not one. */
+  roomOf(topic: string): string | undefined {
+    if (!topic.startsWith(`${this.base}/`)) {
+      return undefined;
+    }
+    const room = topic.slice(this.base.length + 1).split("/")[0];
+
+    return room === undefined || room === "" ? undefined : room;
+  }
+}
+
+/** A room id as it may appear in a topic: letters, digits, `_` and `-`. */
+export const ROOM_ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
