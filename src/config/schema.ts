@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EMOTION_LABELS } from "../emotion/labels.js";
+import { RESERVED_ROOM_IDS } from "../mqtt/topics.js";
 
 const id = z.string().regex(/^[a-zA-Z0-9_-]+$/, "use only letters, digits, '_' and '-'");
 const port = z.number().int().min(0).max(65535);
@@ -137,7 +138,7 @@ const overrideSchema = z
   })
   .prefault({});
 
-export const configSchema = z.strictObject({
+const baseSchema = z.strictObject({
   mqtt: mqttSchema,
   homeassistant: homeAssistantSchema,
   rooms: z
@@ -152,6 +153,43 @@ export const configSchema = z.strictObject({
   discovery: discoverySchema,
   override: overrideSchema,
   logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),
+});
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** The whole configuration, with the checks that span sections. */
+export const configSchema = baseSchema.superRefine((config, ctx) => {
+  const siteOwner = new Map<string, string>();
+  for (const [roomId, room] of Object.entries(config.rooms)) {
+    if (RESERVED_ROOM_IDS.includes(roomId)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rooms", roomId],
+        message: `'${roomId}' is reserved for the hub's topics`,
+      });
+    }
+    for (const siteId of room.siteIds) {
+      const owner = siteOwner.get(siteId);
+      if (owner !== undefined) {
+        const message = `site '${siteId}' is already mapped to room '${owner}'`;
+        ctx.addIssue({ code: "custom", path: ["rooms", roomId, "siteIds"], message });
+      }
+      siteOwner.set(siteId, roomId);
+    }
+  }
+  config.transcripts.custom.forEach((source, index) => {
+    if (source.room !== undefined && config.rooms[source.room] === undefined) {
+      const message = `room '${source.room}' is not in rooms`;
+      ctx.addIssue({ code: "custom", path: ["transcripts", "custom", index, "room"], message });
+    }
+  });
+  if (config.nodered.enabled && !LOOPBACK.test(config.nodered.host) && config.nodered.adminAuth === undefined) {
+    const message = `required when the editor binds to '${config.nodered.host}' (beyond this machine); set a bcrypt-hashed user or bind to 127.0.0.1`;
+    ctx.addIssue({ code: "custom", path: ["nodered", "adminAuth"], message });
+  }
+  if (config.nodered.enabled && config.nodered.port === config.http.port && config.nodered.port !== 0) {
+    ctx.addIssue({ code: "custom", path: ["http", "port"], message: "must differ from nodered.port" });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -99,6 +99,55 @@ export class Topics {
     return `${this.base}/events`;
   }
 
+  /** Per-room automation switch state (`ON`/`OFF`, retained); commands on `.../automation/set`. */
+  automation(room: string): string {
+    return `${this.base}/${room}/automation`;
+  }
+
+  /** Per-room mood override (`auto` or a mood, retained); commands on `.../override/set`. */
+  override(room: string): string {
+    return `${this.base}/${room}/override`;
+  }
+
+  /** Per-room hold time after a manual change, in minutes (retained); commands on `.../hold/set`. */
+  hold(room: string): string {
+    return `${this.base}/${room}/hold`;
+  }
+
+  /** Per-room "paused by a manual change" (`ON`/`OFF`, retained). */
+  paused(room: string): string {
+    return `${this.base}/${room}/paused`;
+  }
+
+  /** Per-room reset button: any payload returns the room to neutral and ends a pause. */
+  reset(room: string): string {
+    return `${this.base}/${room}/reset`;
+  }
+
+  /** The command topic of a state topic. */
+  set(stateTopic: string): string {
+    return `${stateTopic}/set`;
+  }
+
+  /** Global on/off switch (`ON`/`OFF`, retained); commands on `.../hub/enabled/set`. */
+  hubEnabled(): string {
+    return `${this.base}/hub/enabled`;
+  }
+
+  /** The hub's own state, retained JSON: see `HubState`. */
+  hubState(): string {
+    return `${this.base}/hub/state`;
+  }
+
+  /** Request/response control plane: `<base>/request/<command>` answered on `<base>/response/<command>`. */
+  request(command: string): string {
+    return `${this.base}/request/${command}`;
+  }
+
+  response(command: string): string {
+    return `${this.base}/response/${command}`;
+  }
+
   /** The room segment of a per-room topic such as `<base>/<room>/transcript`, or undefined if it is not one. */
   roomOf(topic: string): string | undefined {
     if (!topic.startsWith(`${this.base}/`)) {
@@ -109,6 +158,25 @@ export class Topics {
     return room === undefined || room === "" ? undefined : room;
   }
 }
+
+/** The hub's own state, retained on `<base>/hub/state`. */
+export interface HubState {
+  homeassistant: "connected" | "disconnected";
+  model: "loading" | "ready" | "error";
+  transcripts: number;
+  version: string;
+}
+
+/** The reply envelope of the request/response control plane (zigbee2mqtt's bridge shape). */
+export interface Reply<T = unknown> {
+  status: "ok" | "error";
+  data: T | Record<string, never>;
+  error?: string;
+  transaction?: string;
+}
+
+/** Room ids that would collide with the hub's own topics. */
+export const RESERVED_ROOM_IDS = ["hub", "request", "response", "events", "status"];
 
 /** A room id as it may appear in a topic: letters, digits, `_` and `-`. */
 export const ROOM_ID_PATTERN = /^[a-zA-Z0-9_-]+$/;

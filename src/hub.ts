@@ -1,0 +1,531 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import type { Secrets } from "./config/load.js";
+import type { Config } from "./config/schema.js";
+import { Discovery } from "./discovery/discovery.js";
+import { ClassificationBatcher } from "./emotion/batcher.js";
+import type { Classifier } from "./emotion/classifier.js";
+import { createClassifier } from "./emotion/classifierFactory.js";
+import { EventBus } from "./eventBus.js";
+import { hubEvent, logbookEntry } from "./explain/explanation.js";
+import { HomeAssistantClient } from "./homeassistant/client.js";
+import { SimulatedHome } from "./homeassistant/simulatedHome.js";
+import { type Health, HttpServer } from "./http/server.js";
+import type { Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
+import { MoodTracker } from "./mood/moodTracker.js";
+import { MqttClient } from "./mqtt/client.js";
+import { EmbeddedBroker } from "./mqtt/embeddedBroker.js";
+import { type HubEvent, type HubState, type MoodEvent, type SceneOutcome, Topics } from "./mqtt/topics.js";
+import { NodeRedRuntime } from "./nodered/runtime.js";
+import { OverrideTracker } from "./override/overrideTracker.js";
+import { resolveFromPackage, VERSION } from "./packageInfo.js";
+import { type HubEvents, Pipeline } from "./pipeline.js";
+import { ClassifyRequests } from "./rooms/classifyRequests.js";
+import { EntityRooms } from "./rooms/entityRooms.js";
+import { HomeWatcher } from "./rooms/homeWatcher.js";
+import { type OverrideSetting, RoomControls } from "./rooms/roomControls.js";
+import { type Refusal, SceneRequests } from "./rooms/sceneRequests.js";
+import type { Scene } from "./scenes/scene.js";
+import { SceneApplier } from "./scenes/sceneApplier.js";
+import { TranscriptIntake } from "./transcripts/intake.js";
+import { transcriptSources } from "./transcripts/sources.js";
+
+export interface HubOptions {
+  config: Config;
+  secrets: Secrets;
+  logger: Logger;
+}
+
+/** Where the running hub can be reached; useful to tests and to the start-up log. */
+export interface HubEndpoints {
+  mqtt: string;
+  homeassistant: string;
+  http: string;
+  nodered?: string;
+}
+
+const TICK_MS = 1000;
+const MAX_PENDING = 1000;
+
+/**
+ * The composition root: starts every part in order, wires them, and stops them in reverse. Nothing here knows
+ * how a part works, only what it needs from the others.
+ */
+export class Hub {
+  readonly metrics = new Metrics();
+  readonly topics: Topics;
+  private readonly logger: Logger;
+  private readonly stops: { name: string; stop: () => Promise<void> }[] = [];
+  private readonly bus: EventBus<HubEvents>;
+  private readonly mood: MoodTracker;
+  private readonly override: OverrideTracker;
+  private readonly lastScene = new Map<string, string>();
+  private readonly lastMood = new Map<string, MoodEvent>();
+  private state: HubState = { homeassistant: "disconnected", model: "loading", transcripts: 0, version: VERSION };
+  private publishedTranscripts = -1;
+  private mqtt?: MqttClient;
+  private ha?: HomeAssistantClient;
+  private controls?: RoomControls;
+  private pipeline?: Pipeline;
+  private timer?: NodeJS.Timeout;
+  private stopping?: Promise<void>;
+  endpoints?: HubEndpoints;
+
+  constructor(private readonly options: HubOptions) {
+    const { config, logger } = options;
+    this.logger = logger.child({ module: "hub" });
+    this.topics = new Topics(config.mqtt.baseTopic);
+    this.bus = new EventBus(logger.child({ module: "events" }));
+    this.mood = new MoodTracker(config.mood);
+    this.override = new OverrideTracker({
+      holdTimeMs: config.override.holdTime * 1000,
+      graceMs: config.override.grace * 1000,
+      now: Date.now,
+    });
+  }
+
+  /** Starts everything; on failure stops what had started and rethrows. */
+  async start(): Promise<HubEndpoints> {
+    try {
+      this.endpoints = await this.startParts();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    this.logger.info(`emotion-hub ${VERSION} started with ${Object.keys(this.options.config.rooms).length} room(s)`);
+
+    return this.endpoints;
+  }
+
+  /** Stops everything in reverse order; safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopParts();
+
+    return this.stopping;
+  }
+
+  private onStop(name: string, stop: () => Promise<void>): void {
+    this.stops.push({ name, stop });
+  }
+
+  private async stopParts(): Promise<void> {
+    clearInterval(this.timer);
+    for (const { name, stop } of this.stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        this.logger.warn(`failed to stop ${name} (${(error as Error).message})`);
+      }
+    }
+    this.logger.info("emotion-hub stopped");
+  }
+
+  private async startParts(): Promise<HubEndpoints> {
+    const { config } = this.options;
+    const mqttUrl = await this.startBroker();
+    const haUrl = await this.startHome();
+    const classifier = await this.loadModel();
+    const batcher = new ClassificationBatcher(classifier, { maxBatch: config.transcripts.maxBatch });
+    const classify = (text: string) => this.timedClassify(batcher, text);
+    this.onStop("classifier", async () => {
+      await batcher.close();
+      await classifier.close();
+    });
+    const mqtt = await this.connectMqtt(mqttUrl);
+    const ha = this.connectHomeAssistant(haUrl);
+    await this.startRooms(mqtt, ha, classify);
+    await this.startDiscovery(mqtt);
+    const nodered = await this.startNodeRed(mqttUrl);
+    const http = await this.startHttp();
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+
+    return { mqtt: mqttUrl, homeassistant: haUrl, http, nodered };
+  }
+
+  private async startBroker(): Promise<string> {
+    const { mqtt } = this.options.config;
+    if (mqtt.url !== undefined) {
+      return mqtt.url;
+    }
+    const logger = this.options.logger.child({ module: "broker" });
+    const broker = await EmbeddedBroker.start({ ...mqtt.embedded, logger });
+    this.onStop("embedded broker", () => broker.close());
+
+    return broker.url;
+  }
+
+  private async startHome(): Promise<string> {
+    const { config, secrets } = this.options;
+    if (config.homeassistant.url !== undefined) {
+      return config.homeassistant.url;
+    }
+    secrets.homeAssistantToken ??= randomBytes(24).toString("hex");
+    const rooms = Object.fromEntries(
+      Object.entries(config.rooms).map(([id, room]) => [id, { area: room.area, name: room.name }]),
+    );
+    const home = new SimulatedHome({
+      ...config.homeassistant.simulated,
+      token: secrets.homeAssistantToken,
+      rooms,
+      logger: this.options.logger.child({ module: "simulated-home" }),
+    });
+    const url = await home.start();
+    this.onStop("simulated home", () => home.stop());
+
+    return url;
+  }
+
+  private async loadModel(): Promise<Classifier> {
+    const { classifier } = this.options.config;
+    try {
+      const loaded = await createClassifier({
+        type: classifier.type,
+        path: resolveFromPackage(classifier.path),
+        logger: this.options.logger.child({ module: "classifier" }),
+      });
+      this.state.model = "ready";
+
+      return loaded;
+    } catch (error) {
+      this.state.model = "error";
+      throw error;
+    }
+  }
+
+  private async timedClassify(batcher: ClassificationBatcher, text: string) {
+    const end = this.metrics.classificationSeconds.startTimer();
+    try {
+      return await batcher.classify(text);
+    } finally {
+      end();
+    }
+  }
+
+  private async connectMqtt(url: string): Promise<MqttClient> {
+    const { config, secrets } = this.options;
+    const mqtt = new MqttClient({
+      url,
+      clientId: config.mqtt.clientId,
+      username: config.mqtt.username,
+      password: secrets.mqttPassword,
+      will: { topic: this.topics.status(), payload: "offline", retain: true },
+      logger: this.options.logger.child({ module: "mqtt" }),
+    });
+    this.mqtt = mqtt;
+    this.onStop("MQTT client", async () => {
+      await mqtt.publish(this.topics.status(), "offline", { retain: true, qos: 1 });
+      await mqtt.close();
+    });
+    mqtt.onConnect(() => this.onMqttConnect(mqtt));
+    await mqtt.waitConnected();
+
+    return mqtt;
+  }
+
+  private async onMqttConnect(mqtt: MqttClient): Promise<void> {
+    this.metrics.brokerConnected.set(1);
+    await mqtt.publish(this.topics.status(), "online", { retain: true, qos: 1 });
+    await this.publishState();
+    await this.controls?.publishAll();
+  }
+
+  private connectHomeAssistant(url: string): HomeAssistantClient {
+    const { homeassistant } = this.options.config;
+    const ha = new HomeAssistantClient({
+      url,
+      token: this.options.secrets.homeAssistantToken ?? "",
+      callTimeoutMs: homeassistant.callTimeout * 1000,
+      heartbeatIntervalMs: homeassistant.heartbeatInterval * 1000,
+      heartbeatTimeoutMs: 10_000,
+      reconnectMaxDelayMs: homeassistant.reconnectMaxDelay * 1000,
+      logger: this.options.logger.child({ module: "homeassistant" }),
+    });
+    this.ha = ha;
+
+    return ha;
+  }
+
+  private async startRooms(
+    mqtt: MqttClient,
+    ha: HomeAssistantClient,
+    classify: (text: string) => ReturnType<ClassificationBatcher["classify"]>,
+  ): Promise<void> {
+    const { config, logger } = this.options;
+    const controls = this.createControls(mqtt);
+    const pipeline = new Pipeline({
+      classify,
+      mood: this.mood,
+      mqtt,
+      topics: this.topics,
+      bus: this.bus,
+      metrics: this.metrics,
+      logger: logger.child({ module: "mood" }),
+      maxPending: MAX_PENDING,
+      tracking: (room) => controls.room(room).override === "auto",
+    });
+    this.pipeline = pipeline;
+    this.bus.on("mood", (change) => {
+      this.lastMood.set(change.room, change);
+    });
+    await controls.start();
+    await this.startScenes(mqtt, ha);
+    await new ClassifyRequests({
+      mqtt,
+      topics: this.topics,
+      classify,
+      maxLength: config.transcripts.maxLength,
+      logger: logger.child({ module: "classify" }),
+    }).start();
+    await this.startIntake(mqtt, pipeline);
+  }
+
+  private createControls(mqtt: MqttClient): RoomControls {
+    const { config, logger } = this.options;
+    const controls = new RoomControls({
+      mqtt,
+      topics: this.topics,
+      rooms: Object.keys(config.rooms),
+      defaultHoldMinutes: Math.max(1, Math.round(config.override.holdTime / 60)),
+      file: path.join(path.resolve(config.nodered.userDir), "emotion-hub-settings.json"),
+      logger: logger.child({ module: "controls" }),
+      onOverride: (room, setting) => this.applyOverride(room, setting),
+      onReset: (room) => this.resetRoom(room),
+      onHoldTime: (room, minutes) => this.override.setHoldTime(room, minutes * 60_000),
+    });
+    this.controls = controls;
+
+    return controls;
+  }
+
+  private async startIntake(mqtt: MqttClient, pipeline: Pipeline): Promise<void> {
+    const { config, logger } = this.options;
+    if (config.transcripts.logTranscripts) {
+      logger.warn("transcripts.logTranscripts is on: what people say is written to the debug log");
+    }
+    const intake = new TranscriptIntake({
+      mqtt,
+      sources: transcriptSources(config, this.topics),
+      metrics: this.metrics,
+      logger: logger.child({ module: "intake" }),
+      logTranscripts: config.transcripts.logTranscripts,
+      accept: (utterance) => {
+        if (this.controls?.enabled === false) {
+          return "disabled";
+        }
+        const refusal = pipeline.accept(utterance);
+        if (refusal === undefined) {
+          this.state.transcripts++;
+        }
+
+        return refusal;
+      },
+    });
+    await intake.start();
+    this.onStop("transcript intake", () => intake.stop());
+  }
+
+  private async startScenes(mqtt: MqttClient, ha: HomeAssistantClient): Promise<void> {
+    const { config, logger } = this.options;
+    const applier = new SceneApplier({ client: ha, logger: logger.child({ module: "scenes" }) });
+    const requests = new SceneRequests({
+      mqtt,
+      topics: this.topics,
+      rooms: config.rooms,
+      applier,
+      refusal: (room) => this.sceneRefusal(room),
+      beforeApply: (room) => this.override.noteOwnCall(room),
+      afterApply: (room, scene, outcome, contexts) => this.explainScene(room, scene, outcome, contexts),
+      metrics: this.metrics,
+      logger: logger.child({ module: "scenes" }),
+    });
+    const watcher = new HomeWatcher({
+      client: ha,
+      entityRooms: new EntityRooms(config.rooms),
+      override: this.override,
+      logger: logger.child({ module: "override" }),
+      onPaused: (room, entityId, until) => this.onPaused(room, entityId, until),
+      onConnection: (connected) => this.onHomeAssistantConnection(connected),
+    });
+    watcher.start();
+    ha.start();
+    this.onStop("Home Assistant client", () => ha.stop());
+    await requests.start();
+    // Stopped before the client: requests stop arriving, then the scenes under way finish (none half-applied).
+    this.onStop("scene requests", async () => {
+      await requests.stop();
+      await applier.drain();
+    });
+  }
+
+  private async startDiscovery(mqtt: MqttClient): Promise<void> {
+    const { config, logger } = this.options;
+    if (!config.discovery.enabled) {
+      return;
+    }
+    const discovery = new Discovery({
+      mqtt,
+      topics: this.topics,
+      prefix: config.discovery.prefix,
+      hubId: config.discovery.hubId,
+      version: VERSION,
+      rooms: config.rooms,
+      logger: logger.child({ module: "discovery" }),
+    });
+    await discovery.start();
+    this.onStop("discovery", () => discovery.stop());
+  }
+
+  private async startNodeRed(mqttUrl: string): Promise<string | undefined> {
+    const { config, secrets, logger } = this.options;
+    if (!config.nodered.enabled) {
+      return undefined;
+    }
+    const runtime = new NodeRedRuntime({
+      host: config.nodered.host,
+      port: config.nodered.port,
+      userDir: path.resolve(config.nodered.userDir),
+      credentialSecret: secrets.credentialSecret,
+      adminAuth: config.nodered.adminAuth,
+      hub: { mqttUrl, baseTopic: config.mqtt.baseTopic },
+      logger: logger.child({ module: "node-red" }),
+    });
+    const { url } = await runtime.start();
+    this.onStop("Node-RED", () => runtime.stop());
+
+    return url;
+  }
+
+  private async startHttp(): Promise<string> {
+    const server = new HttpServer({
+      ...this.options.config.http,
+      metrics: this.metrics,
+      health: () => this.health(),
+      logger: this.options.logger.child({ module: "http" }),
+    });
+    const url = await server.start();
+    this.onStop("HTTP server", () => server.stop());
+
+    return url;
+  }
+
+  /** What `/healthz` says. */
+  health(): Health {
+    const mqtt = this.mqtt?.connected ?? false;
+    const homeassistant = this.ha?.connected ?? false;
+
+    return { ok: mqtt && homeassistant && this.state.model === "ready", mqtt, homeassistant, model: this.state.model };
+  }
+
+  private sceneRefusal(room: string): Refusal | undefined {
+    if (this.controls?.enabled === false) {
+      return { code: "disabled", message: "the hub is switched off" };
+    }
+    if (this.controls?.room(room).automation === false) {
+      return { code: "automation_off", message: "automatic scenes are off for this room" };
+    }
+    const until = this.override.pausedUntil(room);
+    if (until !== undefined && this.override.isPaused(room)) {
+      const time = new Date(until).toTimeString().slice(0, 5);
+      return { code: "paused", message: `paused by a manual change until ${time}` };
+    }
+
+    return undefined;
+  }
+
+  private async explainScene(room: string, scene: Scene, outcome: SceneOutcome, contexts: string[]): Promise<void> {
+    for (const context of contexts) {
+      this.override.noteOwnCall(room, context);
+    }
+    const before = this.lastScene.get(room) ?? null;
+    const mood = this.lastMood.get(room) ?? this.mood.current(room);
+    const reason = `mood ${mood.mood} (${Math.round(mood.confidence * 100)} %)`;
+    if (outcome.status === "error") {
+      await this.publishEvent(
+        hubEvent("scene_failed", room, before, outcome.scene, outcome.error?.message ?? "", outcome.at),
+      );
+      return;
+    }
+    this.lastScene.set(room, outcome.scene);
+    await this.publishEvent(hubEvent("scene_applied", room, before, outcome.scene, reason, outcome.at));
+    const roomConfig = this.options.config.rooms[room];
+    const entry = logbookEntry({ id: room, name: roomConfig?.name }, mood, scene.name ?? "custom");
+    try {
+      const result = await this.ha?.callService("logbook", "log", entry);
+      if (result) {
+        this.override.noteOwnCall(room, result.context.id);
+      }
+    } catch (error) {
+      this.logger.warn(`failed to call logbook.log for room '${room}' (${(error as Error).message})`);
+    }
+  }
+
+  private async applyOverride(room: string, setting: OverrideSetting): Promise<void> {
+    this.logger.info(`mood override for room '${room}' set to ${setting}`);
+    if (setting === "auto") {
+      return;
+    }
+    const change = this.mood.force(room, setting, "override");
+    if (change !== undefined) {
+      await this.pipeline?.publishMood(change);
+    }
+  }
+
+  private async resetRoom(room: string): Promise<void> {
+    this.logger.info(`room '${room}' reset to neutral`);
+    if (this.override.resume(room)) {
+      await this.publishPaused(room, false, "reset");
+    }
+    const change = this.mood.reset(room);
+    if (change !== undefined) {
+      await this.pipeline?.publishMood(change);
+    }
+  }
+
+  private async onPaused(room: string, entityId: string, until: number): Promise<void> {
+    const time = new Date(until).toTimeString().slice(0, 5);
+    this.logger.info(`automatic scenes for room '${room}' paused until ${time} (manual change of '${entityId}')`);
+    await this.publishPaused(room, true, `manual change of ${entityId}`);
+  }
+
+  private async publishPaused(room: string, paused: boolean, reason: string): Promise<void> {
+    const type: HubEvent["type"] = paused ? "override_started" : "override_ended";
+    await this.mqtt?.publish(this.topics.paused(room), paused ? "ON" : "OFF", { retain: true });
+    await this.publishEvent(hubEvent(type, room, !paused, paused, reason, Date.now()));
+  }
+
+  private async publishEvent(event: HubEvent): Promise<void> {
+    await this.mqtt?.publish(this.topics.events(), event);
+  }
+
+  private onHomeAssistantConnection(connected: boolean): void {
+    this.metrics.homeAssistantConnected.set(connected ? 1 : 0);
+    this.state.homeassistant = connected ? "connected" : "disconnected";
+    void this.publishState();
+  }
+
+  private async publishState(): Promise<void> {
+    this.publishedTranscripts = this.state.transcripts;
+    await this.mqtt?.publish(this.topics.hubState(), this.state, { retain: true });
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      for (const change of this.mood.tick()) {
+        if (this.controls?.room(change.room).override === "auto") {
+          await this.pipeline?.publishMood(change);
+        }
+      }
+      for (const room of this.override.tick()) {
+        this.logger.info(`automatic scenes for room '${room}' resumed`);
+        await this.publishPaused(room, false, "hold time over");
+      }
+      if (this.state.transcripts !== this.publishedTranscripts && this.mqtt?.connected) {
+        await this.publishState();
+      }
+    } catch (error) {
+      this.logger.warn(`failed to run the periodic tasks (${(error as Error).message})`);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import type { Config, CustomSourceConfig } from "../config/schema.js";
+import type { Topics } from "../mqtt/topics.js";
+import type { ParseResult, RejectReason } from "./utterance.js";
+
+/** A place transcripts arrive: the topic pattern to subscribe to and how to read a payload into an utterance. */
+export interface TranscriptSource {
+  readonly name: string;
+  readonly pattern: string;
+  parse(topic: string, payload: Buffer, now: number): ParseResult;
+}
+
+export const HERMES_TOPIC = "hermes/asr/textCaptured";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+type Fields = { text: unknown; room?: string; site?: unknown; speaker?: unknown; lang?: unknown };
+
+function reject(reason: RejectReason, detail: string): ParseResult {
+  return { ok: false, reason, detail };
+}
+
+function decode(payload: Buffer): string | undefined {
+  try {
+    return utf8.decode(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a dotted path such as `data.text` out of a JSON object. */
+export function valueAt(object: unknown, path: string): unknown {
+  let current = object;
+  for (const key of path.split(".")) {
+    if (typeof current !== "object" || current === null) {
+      return undefined;
+    }
+    current = (current as Record<string, unknown>)[key];
+  }
+
+  return current;
+}
+
+/** Turns raw fields into an utterance, applying the checks every source shares. */
+class UtteranceBuilder {
+  private readonly siteRooms = new Map<string, string>();
+
+  constructor(private readonly config: Config) {
+    for (const [room, settings] of Object.entries(config.rooms)) {
+      for (const site of settings.siteIds) {
+        this.siteRooms.set(site, room);
+      }
+    }
+  }
+
+  build(source: string, fields: Fields, now: number): ParseResult {
+    const { text, speaker, lang } = fields;
+    if (typeof text !== "string") {
+      return reject("wrong_type", text === undefined ? "no text field" : "text is not a string");
+    }
+    if (text.trim() === "") {
+      return reject("empty", "empty text");
+    }
+    if (text.length > this.config.transcripts.maxLength) {
+      return reject("too_long", `text over ${this.config.transcripts.maxLength} characters`);
+    }
+    if ((speaker !== undefined && typeof speaker !== "string") || (lang !== undefined && typeof lang !== "string")) {
+      return reject("wrong_type", "speaker and lang must be strings");
+    }
+    const room = this.resolveRoom(fields);
+    if (typeof room !== "string") {
+      return room;
+    }
+
+    return { ok: true, utterance: { room, text, source, at: now, speaker, lang } };
+  }
+
+  private resolveRoom(fields: Fields): string | ParseResult {
+    if (fields.room !== undefined) {
+      return this.config.rooms[fields.room]
+        ? fields.room
+        : reject("unknown_room", `room '${fields.room}' is not configured`);
+    }
+    if (typeof fields.site === "string") {
+      return this.siteRooms.get(fields.site) ?? reject("unknown_room", `site '${fields.site}' is in no room's siteIds`);
+    }
+
+    return reject("unknown_room", "no room or site in the transcript");
+  }
+}
+
+/** Our own topic `<base>/<room>/transcript`: plain UTF-8 text, or JSON `{text, speaker?, lang?, ts?}`. */
+function ownSource(topics: Topics, builder: UtteranceBuilder): TranscriptSource {
+  return {
+    name: "own",
+    pattern: topics.anyTranscript(),
+    parse(topic, payload, now) {
+      const text = decode(payload);
+      if (text === undefined) {
+        return reject("not_utf8", "payload is not UTF-8");
+      }
+      const room = topics.roomOf(topic) ?? "";
+      if (!text.trimStart().startsWith("{")) {
+        return builder.build("own", { text, room }, now);
+      }
+      const object = parseObject(text);
+
+      return object === undefined
+        ? reject("invalid_json", "payload starts with '{' but is not a JSON object")
+        : builder.build("own", { text: object.text, speaker: object.speaker, lang: object.lang, room }, now);
+    },
+  };
+}
+
+/** Rhasspy's Hermes `hermes/asr/textCaptured`; `siteId` names the room through `rooms.*.siteIds`. */
+function hermesSource(builder: UtteranceBuilder): TranscriptSource {
+  return {
+    name: "hermes",
+    pattern: HERMES_TOPIC,
+    parse(_topic, payload, now) {
+      const text = decode(payload);
+      if (text === undefined) {
+        return reject("not_utf8", "payload is not UTF-8");
+      }
+      const object = parseObject(text);
+      if (object === undefined) {
+        return reject("invalid_json", "payload is not a JSON object");
+      }
+
+      return builder.build("hermes", { text: object.text, site: object.siteId ?? "default", lang: object.lang }, now);
+    },
+  };
+}
+
+/** A user-defined topic: where the text and the room are in the JSON is configured. */
+function customSource(settings: CustomSourceConfig, builder: UtteranceBuilder): TranscriptSource {
+  return {
+    name: settings.name,
+    pattern: settings.topic,
+    parse(_topic, payload, now) {
+      const text = decode(payload);
+      if (text === undefined) {
+        return reject("not_utf8", "payload is not UTF-8");
+      }
+      const object = parseObject(text);
+      if (object === undefined) {
+        return settings.room !== undefined && !text.trimStart().startsWith("{")
+          ? builder.build(settings.name, { text, room: settings.room }, now)
+          : reject("invalid_json", "payload is not a JSON object");
+      }
+      const room = settings.roomPath ? valueAt(object, settings.roomPath) : settings.room;
+      const site = settings.sitePath ? valueAt(object, settings.sitePath) : undefined;
+      if (room !== undefined && typeof room !== "string") {
+        return reject("wrong_type", `${settings.roomPath} is not a string`);
+      }
+
+      return builder.build(settings.name, { text: valueAt(object, settings.textPath), room, site }, now);
+    },
+  };
+}
+
+/** Every source the configuration turns on. */
+export function transcriptSources(config: Config, topics: Topics): TranscriptSource[] {
+  const builder = new UtteranceBuilder(config);
+  const sources = [ownSource(topics, builder)];
+  if (config.transcripts.hermes) {
+    sources.push(hermesSource(builder));
+  }
+  for (const custom of config.transcripts.custom) {
+    sources.push(customSource(custom, builder));
+  }
+
+  return sources;
+}
