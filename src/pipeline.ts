@@ -82,7 +82,7 @@ export class Pipeline {
   }
 
   private emotionEvent(utterance: Utterance, classification: Classification): EmotionEvent {
-    return {
+    const event: EmotionEvent = {
       room: utterance.room,
       top: classification.top,
       confidence: classification.scores[classification.top],
@@ -90,5 +90,10 @@ export class Pipeline {
       at: new Date(utterance.at).toISOString(),
       source: utterance.source,
     };
+    if (utterance.id !== undefined) {
+      event.id = utterance.id;
+    }
+
+    return event;
   }
 }

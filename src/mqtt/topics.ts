@@ -10,6 +10,8 @@ export interface EmotionEvent {
   at: string;
   /** Which transcript source it came from: `own`, `hermes` or a custom source's name. */
   source: string;
+  /** The transcript's `id` (Hermes: `sessionId`), when it had one, to match events to utterances. */
+  id?: string;
 }
 
 /** A room's mood, retained on `<base>/<room>/mood` and published on every change. */

@@ -1,6 +1,6 @@
 import type { Config, CustomSourceConfig } from "../config/schema.js";
 import type { Topics } from "../mqtt/topics.js";
-import type { ParseResult, RejectReason } from "./utterance.js";
+import type { ParseResult, RejectReason, Utterance } from "./utterance.js";
 
 /** A place transcripts arrive: the topic pattern to subscribe to and how to read a payload into an utterance. */
 export interface TranscriptSource {
@@ -13,7 +13,7 @@ export const HERMES_TOPIC = "hermes/asr/textCaptured";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-type Fields = { text: unknown; room?: string; site?: unknown; speaker?: unknown; lang?: unknown };
+type Fields = { text: unknown; room?: string; site?: unknown; speaker?: unknown; lang?: unknown; id?: unknown };
 
 function reject(reason: RejectReason, detail: string): ParseResult {
   return { ok: false, reason, detail };
@@ -51,6 +51,10 @@ export function valueAt(object: unknown, path: string): unknown {
   return current;
 }
 
+function pick(object: Record<string, unknown>, ...keys: string[]): Fields {
+  return Object.fromEntries(keys.map((key) => [key, object[key]])) as Fields;
+}
+
 /** Turns raw fields into an utterance, applying the checks every source shares. */
 class UtteranceBuilder {
   private readonly siteRooms = new Map<string, string>();
@@ -64,7 +68,7 @@ class UtteranceBuilder {
   }
 
   build(source: string, fields: Fields, now: number): ParseResult {
-    const { text, speaker, lang } = fields;
+    const { text, speaker, lang, id } = fields;
     if (typeof text !== "string") {
       return reject("wrong_type", text === undefined ? "no text field" : "text is not a string");
     }
@@ -74,15 +78,22 @@ class UtteranceBuilder {
     if (text.length > this.config.transcripts.maxLength) {
       return reject("too_long", `text over ${this.config.transcripts.maxLength} characters`);
     }
-    if ((speaker !== undefined && typeof speaker !== "string") || (lang !== undefined && typeof lang !== "string")) {
-      return reject("wrong_type", "speaker and lang must be strings");
+    if ([speaker, lang, id].some((field) => field !== undefined && typeof field !== "string")) {
+      return reject("wrong_type", "speaker, lang and id must be strings");
     }
     const room = this.resolveRoom(fields);
     if (typeof room !== "string") {
       return room;
     }
 
-    return { ok: true, utterance: { room, text, source, at: now, speaker, lang } };
+    const utterance = { room, text, source, at: now, speaker, lang, id } as Utterance;
+    for (const key of ["speaker", "lang", "id"] as const) {
+      if (utterance[key] === undefined) {
+        delete utterance[key];
+      }
+    }
+
+    return { ok: true, utterance };
   }
 
   private resolveRoom(fields: Fields): string | ParseResult {
@@ -117,7 +128,7 @@ function ownSource(topics: Topics, builder: UtteranceBuilder): TranscriptSource 
 
       return object === undefined
         ? reject("invalid_json", "payload starts with '{' but is not a JSON object")
-        : builder.build("own", { text: object.text, speaker: object.speaker, lang: object.lang, room }, now);
+        : builder.build("own", { ...pick(object, "text", "speaker", "lang", "id"), room }, now);
     },
   };
 }
@@ -137,7 +148,13 @@ function hermesSource(builder: UtteranceBuilder): TranscriptSource {
         return reject("invalid_json", "payload is not a JSON object");
       }
 
-      return builder.build("hermes", { text: object.text, site: object.siteId ?? "default", lang: object.lang }, now);
+      const site = object.siteId ?? "default";
+
+      return builder.build(
+        "hermes",
+        { text: object.text, site, lang: object.lang, id: object.sessionId ?? undefined },
+        now,
+      );
     },
   };
 }

@@ -8,6 +8,8 @@ export interface Utterance {
   at: number;
   speaker?: string;
   lang?: string;
+  /** The caller's id for this utterance (our `id`, Hermes' `sessionId`), echoed on the emotion event. */
+  id?: string;
 }
 
 /** Why a transcript was turned away; also the `reason` label of the rejection counter. */

@@ -48,11 +48,17 @@ describe("transcript sources", () => {
   });
 
   it("maps a Hermes siteId to its room", () => {
-    const payload = { text: "i am so tired of this", likelihood: 0.9, seconds: 1.2, siteId: "satellite-living" };
+    const payload = {
+      text: "i am so tired of this",
+      likelihood: 0.9,
+      seconds: 1.2,
+      siteId: "satellite-living",
+      sessionId: "a1b2",
+    };
 
     expect(parse("hermes", HERMES_TOPIC, JSON.stringify(payload))).toMatchObject({
       ok: true,
-      utterance: { room: "living_room", source: "hermes" },
+      utterance: { room: "living_room", source: "hermes", id: "a1b2" },
     });
     expect(parse("hermes", HERMES_TOPIC, JSON.stringify({ text: "hello" }))).toMatchObject({
       ok: true,
