@@ -1,0 +1,280 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "../logger.js";
+
+/** An editor log-in: `password` is a bcrypt hash (`npx node-red admin hash-pw`). */
+export interface NodeRedUser {
+  username: string;
+  password: string;
+  permissions?: string;
+}
+
+export interface NodeRedRuntimeOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The data folder: flows, credentials and Node-RED's own files. */
+  userDir: string;
+  /** Encrypts flow credentials; falls back to NODERED_CREDENTIAL_SECRET. */
+  credentialSecret?: string;
+  /** Editor log-ins; required when `host` is not a loopback address. */
+  adminAuth?: { users: NodeRedUser[] };
+  /** The hub connection the emotion-hub config node uses when its broker field is empty. */
+  hub: { mqttUrl: string; baseTopic: string };
+  /** Where `flows.json` is seeded from; defaults to the package's `flows/` folder. */
+  flowsSeedDir?: string;
+  /** Where the emotion-hub nodes are loaded from; defaults to this package (see `defaultNodesDir`). */
+  nodesDir?: string;
+  logger: Logger;
+}
+
+/** The slice of the `node-red` module this adapter uses. */
+interface NodeRedModule {
+  init(server: http.Server, settings: Record<string, unknown>): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  httpAdmin: http.RequestListener;
+  httpNode: http.RequestListener;
+}
+
+/** One entry of Node-RED's log stream (`@node-red/util` log). */
+interface NodeRedLogEntry {
+  level: number;
+  msg: unknown;
+  type?: string;
+  id?: string;
+  name?: string;
+}
+
+const require = createRequire(import.meta.url);
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const FLOW_FILE = "flows.json";
+const HTTP_NODE_ROOT = "/api";
+const MAX_LOG_TEXT = 300;
+
+/**
+ * The embedded Node-RED: the editor, the admin API and the flows, in the hub's process. It is the only importer
+ * of `node-red`. Node-RED keeps its state in module globals, so one runtime runs per process at a time; it can be
+ * stopped and started again.
+ */
+export class NodeRedRuntime {
+  private static running = false;
+  private readonly logger: Logger;
+  private server: http.Server | undefined;
+  private red: NodeRedModule | undefined;
+
+  constructor(private readonly options: NodeRedRuntimeOptions) {
+    this.logger = options.logger;
+  }
+
+  /** Seeds the flows if the data folder has none, then serves the editor. Resolves with the editor's address. */
+  async start(): Promise<{ url: string }> {
+    this.refuseUnsafeExposure();
+    if (NodeRedRuntime.running) {
+      throw new Error("refused to start Node-RED (another Node-RED runtime is already running in this process)");
+    }
+    NodeRedRuntime.running = true;
+    try {
+      return await this.launch();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Stops the flows and the editor. Safe to call when not started. */
+  async stop(): Promise<void> {
+    const red = this.red;
+    const server = this.server;
+    this.red = undefined;
+    this.server = undefined;
+    if (red !== undefined) {
+      await red.stop();
+    }
+    if (server?.listening) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    if (red !== undefined || server !== undefined) {
+      this.logger.info("Node-RED stopped");
+    }
+    NodeRedRuntime.running = false;
+  }
+
+  private async launch(): Promise<{ url: string }> {
+    this.seedFlows();
+    const red = require("node-red") as NodeRedModule;
+    const server = http.createServer((request, response) => this.route(red, request, response));
+    this.server = server;
+    red.init(server, this.settings());
+    this.red = red;
+    await listen(server, this.options.host, this.options.port);
+    await red.start();
+    const url = editorUrl(this.options.host, (server.address() as AddressInfo).port);
+    this.logger.info(`Node-RED editor listening on ${url}`);
+
+    return { url };
+  }
+
+  private refuseUnsafeExposure(): void {
+    const users = this.options.adminAuth?.users ?? [];
+    if (isLoopback(this.options.host) || users.length > 0) {
+      return;
+    }
+    throw new Error(
+      `refused to start Node-RED on '${this.options.host}' without editor credentials ` +
+        "(set nodered.adminAuth.users with a bcrypt hash from 'npx node-red admin hash-pw', " +
+        "or set nodered.host to 127.0.0.1)",
+    );
+  }
+
+  /** Copies the default flows into the data folder unless a flows file is already there: never overwrite a person's work. */
+  private seedFlows(): void {
+    const target = path.join(this.options.userDir, FLOW_FILE);
+    mkdirSync(this.options.userDir, { recursive: true });
+    if (existsSync(target)) {
+      return;
+    }
+    const seed = path.join(this.options.flowsSeedDir ?? path.join(packageRoot, "flows"), FLOW_FILE);
+    if (!existsSync(seed)) {
+      this.logger.warn(`failed to seed Node-RED flows from '${seed}' (file not found)`);
+      return;
+    }
+    copyFileSync(seed, target);
+    this.logger.info(`seeded Node-RED flows into '${target}'`);
+  }
+
+  private settings(): Record<string, unknown> {
+    const users = this.options.adminAuth?.users ?? [];
+
+    return {
+      userDir: path.resolve(this.options.userDir),
+      flowFile: FLOW_FILE,
+      flowFilePretty: true,
+      credentialSecret: this.credentialSecret(),
+      adminAuth: users.length > 0 ? { type: "credentials", users: users.map(withPermissions) } : undefined,
+      httpAdminRoot: "/",
+      httpNodeRoot: HTTP_NODE_ROOT,
+      nodesDir: [this.options.nodesDir ?? defaultNodesDir()],
+      logging: { emotionHub: { level: "debug", metrics: false, audit: false, handler: () => this.logHandler() } },
+      externalModules: {
+        autoInstall: false,
+        palette: { allowInstall: false, allowUpload: false },
+        modules: { allowInstall: false },
+      },
+      functionExternalModules: false,
+      telemetry: { enabled: false, updateNotification: false },
+      diagnostics: { enabled: false, ui: false },
+      editorTheme: {
+        page: { title: "emotion-hub" },
+        header: { title: "emotion-hub" },
+        tours: false,
+      },
+      emotionHub: { ...this.options.hub },
+    };
+  }
+
+  private credentialSecret(): string | undefined {
+    const secret = this.options.credentialSecret ?? process.env.NODERED_CREDENTIAL_SECRET;
+    if (secret === undefined || secret === "") {
+      this.logger.warn(
+        "no Node-RED credentialSecret set (set nodered.credentialSecret or NODERED_CREDENTIAL_SECRET); " +
+          `Node-RED generates one into '${path.join(this.options.userDir, ".config.runtime.json")}'`,
+      );
+      return undefined;
+    }
+
+    return secret;
+  }
+
+  /** Node-RED's log stream into pino. Info from flow nodes goes to debug: debug nodes and function nodes log payloads. */
+  private logHandler(): (entry: NodeRedLogEntry) => void {
+    const logger = this.logger;
+
+    return (entry) => {
+      const fromNode = entry.type !== undefined && entry.id !== undefined;
+      const fields = fromNode ? { node: entry.type, nodeId: entry.id, nodeName: entry.name } : {};
+      const text = logText(entry.msg);
+      if (entry.level <= 20) {
+        logger.error(fields, text);
+      } else if (entry.level <= 30) {
+        logger.warn(fields, text);
+      } else if (entry.level <= 40 && !fromNode) {
+        logger.info(fields, text);
+      } else if (entry.level <= 60 || fromNode) {
+        logger.debug(fields, text);
+      }
+    };
+  }
+
+  private route(red: NodeRedModule, request: http.IncomingMessage, response: http.ServerResponse): void {
+    const url = request.url ?? "/";
+    if (url === HTTP_NODE_ROOT || url.startsWith(`${HTTP_NODE_ROOT}/`) || url.startsWith(`${HTTP_NODE_ROOT}?`)) {
+      // Node-RED's http-in routes are relative to httpNodeRoot, the way an Express mount would present them.
+      request.url = url.slice(HTTP_NODE_ROOT.length) || "/";
+      if (request.url.startsWith("?")) {
+        request.url = `/${request.url}`;
+      }
+      red.httpNode(request, response);
+      return;
+    }
+    red.httpAdmin(request, response);
+  }
+}
+
+/**
+ * Where Node-RED finds the emotion-hub nodes: the package itself once package.json maps them (so the embedded
+ * editor also lists the package's examples, as an installed copy would), otherwise the nodes folder.
+ */
+export function defaultNodesDir(): string {
+  const manifest = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
+    "node-red"?: { nodes?: Record<string, string> };
+  };
+  const nodes = manifest["node-red"]?.nodes ?? {};
+
+  return Object.keys(nodes).length > 0 ? packageRoot : path.join(packageRoot, "src", "nodered", "nodes");
+}
+
+/** Whether an address only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+
+  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare) || bare === "::ffff:127.0.0.1";
+}
+
+function withPermissions(user: NodeRedUser): Required<NodeRedUser> {
+  return { ...user, permissions: user.permissions ?? "*" };
+}
+
+function logText(message: unknown): string {
+  let text: string;
+  if (message instanceof Error) {
+    text = message.message;
+  } else if (typeof message === "string") {
+    text = message;
+  } else {
+    text = String((message as { message?: unknown } | null)?.message ?? message);
+  }
+
+  return text.length > MAX_LOG_TEXT ? `${text.slice(0, MAX_LOG_TEXT)}…` : text;
+}
+
+function editorUrl(host: string, port: number): string {
+  const shown = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+
+  return `http://${shown}:${port}/`;
+}
+
+async function listen(server: http.Server, host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}

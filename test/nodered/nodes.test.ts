@@ -1,0 +1,309 @@
+import type { EventEmitter } from "node:events";
+import { createRequire } from "node:module";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
+import { MqttPeer, uniqueBase } from "./support/mqttPeer.js";
+import { type NodeStatus, StatusRecorder } from "./support/statusRecorder.js";
+
+const require = createRequire(import.meta.url);
+
+interface TestHelper {
+  init(runtimePath: string, settings?: object): void;
+  settings(settings: object): object;
+  startServer(): Promise<void>;
+  stopServer(): Promise<void>;
+  load(nodes: unknown[], flow: object[]): Promise<void>;
+  unload(): Promise<void>;
+  getNode(id: string): NodeLike;
+  _events: EventEmitter;
+}
+
+interface NodeLike {
+  on(event: "input", listener: (msg: Record<string, unknown>) => void): void;
+  receive(msg: object): void;
+}
+
+const helper = require("node-red-node-test-helper") as TestHelper;
+helper.init(require.resolve("node-red"));
+const nodes = ["config", "mood", "emotion", "scene", "classify"].map((name) =>
+  require(`../../src/nodered/nodes/emotion-hub-${name}.js`),
+);
+
+const SCORES = { anger: 0.02, disgust: 0.01, fear: 0.03, joy: 0.05, neutral: 0.09, sadness: 0.72, surprise: 0.08 };
+
+describe.each(brokerKinds())("emotion-hub nodes through %s", (kind) => {
+  let broker: TestBroker;
+  let peer: MqttPeer;
+  let statuses: StatusRecorder;
+  let base: string;
+
+  beforeAll(async () => {
+    broker = await startBroker(kind);
+    peer = await new MqttPeer(broker.url).connect();
+    await helper.startServer();
+  });
+
+  afterAll(async () => {
+    await helper.stopServer();
+    await peer.close();
+    await broker.stop();
+  });
+
+  beforeEach(() => {
+    base = uniqueBase();
+    statuses = new StatusRecorder(helper._events);
+  });
+
+  afterEach(async () => {
+    statuses.close();
+    await helper.unload();
+  });
+
+  async function load(...flowNodes: object[]): Promise<void> {
+    const tab = { id: "tab", type: "tab", label: "test" };
+    const hub = { id: "hub", type: "emotion-hub-config", broker: broker.url, baseTopic: base };
+    await helper.load(nodes, [tab, hub, ...flowNodes.map((node) => ({ z: "tab", hub: "hub", ...node }))]);
+  }
+
+  function nextOutput(id: string): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => helper.getNode(id).on("input", resolve));
+  }
+
+  const listening = (status: NodeStatus) => status.text?.startsWith("listening") === true;
+
+  it("mood node emits a room's mood change and ignores retained replays", async () => {
+    const retainedMood = {
+      room: "hall",
+      mood: "joy",
+      previous: "neutral",
+      confidence: 0.6,
+      since: "x",
+      scores: SCORES,
+    };
+    await peer.publish(`${base}/hall/mood`, retainedMood, true);
+    await load({ id: "mood", type: "emotion-hub-mood", room: "", wires: [["out"]] }, { id: "out", type: "helper" });
+    const output = nextOutput("out");
+    await statuses.waitFor("mood", listening);
+
+    const mood = {
+      room: "living_room",
+      mood: "sadness",
+      previous: "neutral",
+      confidence: 0.72,
+      since: "2026-01-01T20:00:00Z",
+      scores: SCORES,
+    };
+    await peer.publish(`${base}/living_room/mood`, { ...mood, reason: "classified" });
+
+    const msg = await output;
+    expect(msg.topic).toBe("living_room");
+    expect(msg.payload).toEqual(mood);
+    expect(await statuses.waitFor("mood", (s) => s.fill === "green" && s.shape === "dot")).toMatchObject({
+      text: "living_room: sadness 72%",
+    });
+  });
+
+  it("mood node with a room hears only that room", async () => {
+    await load(
+      { id: "mood", type: "emotion-hub-mood", room: "kitchen", wires: [["out"]] },
+      { id: "out", type: "helper" },
+    );
+    const output = nextOutput("out");
+    await statuses.waitFor("mood", listening);
+
+    await peer.publish(`${base}/hall/mood`, {
+      room: "hall",
+      mood: "anger",
+      previous: "neutral",
+      confidence: 0.9,
+      scores: SCORES,
+    });
+    await peer.publish(`${base}/kitchen/mood`, {
+      room: "kitchen",
+      mood: "joy",
+      previous: "neutral",
+      confidence: 0.8,
+      scores: SCORES,
+    });
+
+    expect((await output).payload).toMatchObject({ room: "kitchen", mood: "joy" });
+  });
+
+  it("emotion node emits every classified utterance", async () => {
+    await load(
+      { id: "emotion", type: "emotion-hub-emotion", room: "", wires: [["out"]] },
+      { id: "out", type: "helper" },
+    );
+    const output = nextOutput("out");
+    await statuses.waitFor("emotion", listening);
+
+    const event = {
+      room: "office",
+      top: "sadness",
+      confidence: 0.72,
+      scores: SCORES,
+      at: "2026-01-01T20:00:00Z",
+      source: "own",
+    };
+    await peer.publish(`${base}/office/emotion`, event);
+
+    const msg = await output;
+    expect(msg.topic).toBe("office");
+    expect(msg.payload).toEqual(event);
+  });
+
+  it("scene node publishes the form's scene with a transaction and reports the applied outcome", async () => {
+    await load(
+      {
+        id: "scene",
+        type: "emotion-hub-scene",
+        name: "calm",
+        room: "",
+        lightingMode: "on",
+        brightness: "40",
+        colorMode: "temp",
+        colorTemp: "2700",
+        transition: "5",
+        musicMode: "play",
+        mediaId: "Calm evening",
+        mediaType: "playlist",
+        volume: "25",
+        climateMode: "set",
+        temperature: "22",
+        wires: [["out"]],
+      },
+      { id: "out", type: "helper" },
+    );
+    const request = await peer.expect<Record<string, unknown>>(`${base}/+/scene/set`);
+    const output = nextOutput("out");
+
+    helper.getNode("scene").receive({ topic: "living_room", payload: { room: "living_room", mood: "sadness" } });
+    const { topic, body } = await request.message;
+    expect(topic).toBe(`${base}/living_room/scene/set`);
+    expect(body).toEqual({
+      name: "calm",
+      lighting: { on: true, brightness_pct: 40, color_temp_kelvin: 2700, transition: 5 },
+      music: { media_content_id: "Calm evening", media_content_type: "playlist", volume_level: 0.25 },
+      climate: { temperature: 22 },
+      transaction: expect.any(String),
+    });
+    await peer.publish(`${base}/living_room/scene`, {
+      scene: "other",
+      status: "ok",
+      at: "t",
+      transaction: "someone-else",
+    });
+    await peer.publish(`${base}/living_room/scene`, {
+      scene: "calm",
+      status: "ok",
+      at: "t",
+      transaction: body.transaction,
+    });
+
+    const msg = await output;
+    expect(msg.payload).toMatchObject({ scene: "calm", status: "ok", transaction: body.transaction });
+    expect(msg.scene).toMatchObject({ name: "calm", climate: { temperature: 22 } });
+    expect(await statuses.waitFor("scene", (s) => s.fill === "green" && s.shape === "dot")).toMatchObject({
+      text: "living_room: applied calm",
+    });
+  });
+
+  it("scene node applies msg.payload overrides, drops a part set to null, and shows a failure", async () => {
+    await load(
+      {
+        id: "scene",
+        type: "emotion-hub-scene",
+        room: "bedroom",
+        lightingMode: "on",
+        brightness: "40",
+        colorMode: "rgb",
+        rgb: "#ff8000",
+        musicMode: "play",
+        mediaId: "Calm evening",
+        volume: "20",
+        wires: [["out"]],
+      },
+      { id: "out", type: "helper" },
+    );
+    const request = await peer.expect<Record<string, unknown>>(`${base}/bedroom/scene/set`);
+    const output = nextOutput("out");
+
+    helper
+      .getNode("scene")
+      .receive({ payload: { lighting: { brightness_pct: 10 }, music: null, haScene: "scene.night" } });
+    const { body } = await request.message;
+    expect(body).toEqual({
+      lighting: { on: true, brightness_pct: 10, rgb_color: [255, 128, 0] },
+      haScene: "scene.night",
+      transaction: expect.any(String),
+    });
+    const error = { code: "not_found", message: "Unable to find referenced entities scene.night" };
+    await peer.publish(`${base}/bedroom/scene`, {
+      scene: "custom",
+      status: "error",
+      error,
+      at: "t",
+      transaction: body.transaction,
+    });
+
+    expect((await output).payload).toMatchObject({ status: "error", error });
+    expect(await statuses.waitFor("scene", (s) => s.fill === "red")).toMatchObject({
+      text: "bedroom: Unable to find referenced entities scene.night",
+    });
+  });
+
+  it("scene node reports a timeout when the hub does not answer", async () => {
+    await load(
+      { id: "scene", type: "emotion-hub-scene", room: "attic", lightingMode: "off", timeout: 0.2, wires: [["out"]] },
+      { id: "out", type: "helper" },
+    );
+    const output = nextOutput("out");
+
+    helper.getNode("scene").receive({ payload: {} });
+
+    expect((await output).payload).toMatchObject({ status: "error", error: { code: "timeout" } });
+  });
+
+  it("classify node sends text and returns the hub's scores for its own transaction", async () => {
+    const received: Record<string, unknown>[] = [];
+    await peer.respond(
+      `${base}/request/classify`,
+      () => `${base}/response/classify`,
+      (request) => {
+        received.push(request);
+        return {
+          status: "ok",
+          data: { scores: SCORES, labels: ["sadness"], top: "sadness" },
+          transaction: request.transaction,
+        };
+      },
+    );
+    await load({ id: "classify", type: "emotion-hub-classify", wires: [["out"]] }, { id: "out", type: "helper" });
+    const output = nextOutput("out");
+
+    helper.getNode("classify").receive({ payload: "I miss her so much", topic: "kept" });
+
+    const msg = await output;
+    expect(msg.payload).toEqual({ scores: SCORES, labels: ["sadness"], top: "sadness" });
+    expect(msg.topic).toBe("kept");
+    expect(received).toEqual([{ text: "I miss her so much", transaction: expect.any(String) }]);
+    expect(await statuses.waitFor("classify", (s) => s.fill === "green" && s.shape === "dot")).toMatchObject({
+      text: "sadness: 72%",
+    });
+  });
+
+  it("classify node turns an error reply into an error and a red status", async () => {
+    await peer.respond(
+      `${base}/request/classify`,
+      () => `${base}/response/classify`,
+      (request) => ({ status: "error", data: {}, error: "text too long", transaction: request.transaction }),
+    );
+    await load({ id: "classify", type: "emotion-hub-classify", wires: [["out"]] });
+
+    helper.getNode("classify").receive({ payload: "words" });
+
+    expect(await statuses.waitFor("classify", (s) => s.fill === "red")).toMatchObject({
+      text: "failed to classify (text too long)",
+    });
+  });
+});
