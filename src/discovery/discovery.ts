@@ -19,6 +19,7 @@ export interface DiscoveryOptions {
   hubId: string;
   version: string;
   rooms: Record<string, { name?: string; area: string }>;
+  /** Used as given: pass a child logger such as `logger.child({ module: "discovery" })`. */
   logger: Logger;
   /** Where people get help, for `origin.support_url`; left out when not given. */
   supportUrl?: string;
@@ -64,7 +65,7 @@ export class Discovery {
       version: options.version,
       supportUrl: options.supportUrl,
     };
-    this.logger = options.logger.child({ module: "discovery" });
+    this.logger = options.logger;
   }
 
   /** The retained topic recording what this hub announced. */

@@ -50,7 +50,7 @@ function hubComponents(ctx: DiscoveryContext): Record<string, Component> {
 
   return {
     homeassistant: {
-      ...entity(ctx, "homeassistant", ids.homeassistant, "Home Assistant connection"),
+      ...entity(ctx, "homeassistant", ids.homeassistant, "Home Assistant"),
       platform: "binary_sensor",
       device_class: "connectivity",
       entity_category: "diagnostic",
@@ -68,7 +68,7 @@ function hubComponents(ctx: DiscoveryContext): Record<string, Component> {
       value_template: "{{ value_json.model }}",
     },
     transcripts: {
-      ...entity(ctx, "transcripts", ids.transcripts, "Transcripts processed"),
+      ...entity(ctx, "transcripts", ids.transcripts, "Transcripts"),
       platform: "sensor",
       state_class: "total_increasing",
       entity_category: "diagnostic",
@@ -187,7 +187,7 @@ function controlComponents(ctx: DiscoveryContext, roomId: string): Record<string
       icon: "mdi:timer-outline",
     },
     paused: {
-      ...entity(ctx, `${roomId}_paused`, ids.paused, "Paused by manual change"),
+      ...entity(ctx, `${roomId}_paused`, ids.paused, "Paused"),
       platform: "binary_sensor",
       icon: "mdi:hand-back-right-outline",
       state_topic: t.paused(roomId),
