@@ -106,7 +106,10 @@ export class Discovery {
     this.running = false;
     clearTimeout(this.birthTimer);
     this.birthTimer = undefined;
-    await this.options.mqtt.unsubscribe(this.statusTopic());
+    // Offline, an unsubscribe would wait for a reconnect that may never come; the handler is idle anyway.
+    if (this.options.mqtt.connected) {
+      await this.options.mqtt.unsubscribe(this.statusTopic());
+    }
   }
 
   private statusTopic(): string {
