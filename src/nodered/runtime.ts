@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -39,6 +40,7 @@ interface NodeRedModule {
   stop(): Promise<void>;
   httpAdmin: http.RequestListener;
   httpNode: http.RequestListener;
+  events: EventEmitter;
 }
 
 /** One entry of Node-RED's log stream (`@node-red/util` log). */
@@ -55,6 +57,7 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const FLOW_FILE = "flows.json";
 const HTTP_NODE_ROOT = "/api";
 const MAX_LOG_TEXT = 300;
+const FLOWS_START_LIMIT_MS = 30_000;
 
 /**
  * The embedded Node-RED: the editor, the admin API and the flows, in the hub's process. It is the only importer
@@ -62,7 +65,7 @@ const MAX_LOG_TEXT = 300;
  * stopped and started again.
  */
 export class NodeRedRuntime {
-  private static running = false;
+  private static active: NodeRedRuntime | undefined;
   private readonly logger: Logger;
   private server: http.Server | undefined;
   private red: NodeRedModule | undefined;
@@ -74,10 +77,10 @@ export class NodeRedRuntime {
   /** Seeds the flows if the data folder has none, then serves the editor. Resolves with the editor's address. */
   async start(): Promise<{ url: string }> {
     this.refuseUnsafeExposure();
-    if (NodeRedRuntime.running) {
+    if (NodeRedRuntime.active !== undefined) {
       throw new Error("refused to start Node-RED (another Node-RED runtime is already running in this process)");
     }
-    NodeRedRuntime.running = true;
+    NodeRedRuntime.active = this;
     try {
       return await this.launch();
     } catch (error) {
@@ -93,7 +96,9 @@ export class NodeRedRuntime {
     this.red = undefined;
     this.server = undefined;
     if (red !== undefined) {
-      await red.stop();
+      await red
+        .stop()
+        .catch((error: Error) => this.logger.warn(`failed to stop the Node-RED flows (${error.message})`));
     }
     if (server?.listening) {
       server.closeAllConnections();
@@ -102,7 +107,9 @@ export class NodeRedRuntime {
     if (red !== undefined || server !== undefined) {
       this.logger.info("Node-RED stopped");
     }
-    NodeRedRuntime.running = false;
+    if (NodeRedRuntime.active === this) {
+      NodeRedRuntime.active = undefined;
+    }
   }
 
   private async launch(): Promise<{ url: string }> {
@@ -113,11 +120,40 @@ export class NodeRedRuntime {
     red.init(server, this.settings());
     this.red = red;
     await listen(server, this.options.host, this.options.port);
+    const settled = this.flowsSettled(red.events);
     await red.start();
+    await settled;
     const url = editorUrl(this.options.host, (server.address() as AddressInfo).port);
     this.logger.info(`Node-RED editor listening on ${url}`);
 
     return { url };
+  }
+
+  /**
+   * Resolves once the flows have started or Node-RED has said why not. `RED.start()` resolves before the flows are
+   * loaded, and a deploy in that gap would be saved with credentials unencrypted.
+   */
+  private flowsSettled(events: EventEmitter): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const settle = (): void => {
+        clearTimeout(timer);
+        events.off("flows:started", settle);
+        events.off("runtime-event", onState);
+        resolve();
+      };
+      const onState = (event: { id?: string; payload?: { error?: string } }): void => {
+        if (event.id === "runtime-state" && event.payload?.error !== undefined) {
+          this.logger.warn(`failed to start the Node-RED flows (${event.payload.error})`);
+          settle();
+        }
+      };
+      const timer = setTimeout(() => {
+        this.logger.warn(`Node-RED flows not started after ${FLOWS_START_LIMIT_MS / 1000} s (see the editor)`);
+        settle();
+      }, FLOWS_START_LIMIT_MS);
+      events.on("flows:started", settle);
+      events.on("runtime-event", onState);
+    });
   }
 
   private refuseUnsafeExposure(): void {

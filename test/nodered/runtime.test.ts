@@ -1,0 +1,221 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import bcrypt from "bcryptjs";
+import pino from "pino";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/logger.js";
+import { isLoopback, NodeRedRuntime, type NodeRedRuntimeOptions } from "../../src/nodered/runtime.js";
+
+const SEED = path.resolve(import.meta.dirname, "../../flows/flows.json");
+const dirs: string[] = [];
+let running: NodeRedRuntime | undefined;
+
+function userDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "emotion-hub-nodered-"));
+  dirs.push(dir);
+
+  return dir;
+}
+
+async function start(options: Partial<NodeRedRuntimeOptions> & { userDir: string }): Promise<string> {
+  running = new NodeRedRuntime({
+    host: "127.0.0.1",
+    port: 0,
+    credentialSecret: "test-secret-0123",
+    // Nothing listens here: these tests do not use the hub's nodes' connection.
+    hub: { mqttUrl: "mqtt://127.0.0.1:9", baseTopic: "unused" },
+    logger: silentLogger(),
+    ...options,
+  });
+  const { url } = await running.start();
+
+  return url;
+}
+
+async function getFlows(url: string, token?: string): Promise<Response> {
+  const headers: Record<string, string> = { accept: "application/json", "Node-RED-API-Version": "v2" };
+  if (token !== undefined) {
+    headers.authorization = `Bearer ${token}`;
+  }
+
+  return fetch(new URL("flows", url), { headers });
+}
+
+async function flowIds(url: string): Promise<string[]> {
+  const body = (await (await getFlows(url)).json()) as { flows: { id: string }[] };
+
+  return body.flows.map((node) => node.id);
+}
+
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+afterAll(() => {
+  for (const dir of dirs) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe("NodeRedRuntime", () => {
+  it("seeds the data folder from flows/ on the first start", async () => {
+    const dir = userDir();
+
+    const url = await start({ userDir: dir });
+
+    expect(readFileSync(path.join(dir, "flows.json"), "utf8")).toBe(readFileSync(SEED, "utf8"));
+    expect(await flowIds(url)).toContain("mood_scenes_tab");
+  });
+
+  it("never overwrites flows a person saved", async () => {
+    const dir = userDir();
+    const mine = JSON.stringify([{ id: "my_tab", type: "tab", label: "Mine", disabled: false, info: "" }]);
+    writeFileSync(path.join(dir, "flows.json"), mine);
+
+    const url = await start({ userDir: dir });
+
+    expect(readFileSync(path.join(dir, "flows.json"), "utf8")).toBe(mine);
+    expect(await flowIds(url)).toEqual(["my_tab"]);
+  });
+
+  it("keeps a flow deployed through the admin API, with its credentials, across a restart", async () => {
+    const dir = userDir();
+    const url = await start({ userDir: dir });
+    const flows = [
+      { id: "deployed_tab", type: "tab", label: "Deployed", disabled: false, info: "" },
+      { id: "deployed_hub", type: "emotion-hub-config", name: "remote", broker: "mqtt://10.0.0.2:1883", baseTopic: "" },
+      {
+        id: "deployed_mood",
+        type: "emotion-hub-mood",
+        z: "deployed_tab",
+        hub: "deployed_hub",
+        room: "den",
+        x: 100,
+        y: 100,
+        wires: [[]],
+      },
+    ];
+    const credentials = { deployed_hub: { username: "nodered", password: "broker-pass" } };
+    const deploy = await fetch(new URL("flows", url), {
+      method: "POST",
+      headers: { "content-type": "application/json", "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" },
+      body: JSON.stringify({
+        flows: flows.map((node) => ({ ...node, credentials: credentials[node.id as "deployed_hub"] })),
+      }),
+    });
+    expect(deploy.status).toBe(200);
+    await running?.stop();
+
+    const restarted = await start({ userDir: dir });
+
+    expect(await flowIds(restarted)).toEqual(["deployed_tab", "deployed_hub", "deployed_mood"]);
+    const stored = await fetch(new URL("credentials/emotion-hub-config/deployed_hub", restarted));
+    expect(await stored.json()).toEqual({ username: "nodered", has_password: true });
+    expect(readFileSync(path.join(dir, "flows_cred.json"), "utf8")).not.toContain("broker-pass");
+  });
+
+  it("refuses to bind beyond localhost without editor credentials, and says what to set", async () => {
+    const runtime = new NodeRedRuntime({
+      host: "0.0.0.0",
+      port: 0,
+      userDir: userDir(),
+      hub: { mqttUrl: "mqtt://127.0.0.1:9", baseTopic: "unused" },
+      logger: silentLogger(),
+    });
+
+    await expect(runtime.start()).rejects.toThrow(/refused to start Node-RED on '0.0.0.0'.*nodered\.adminAuth/);
+  });
+
+  it("runs one Node-RED per process at a time", async () => {
+    await start({ userDir: userDir() });
+    const second = new NodeRedRuntime({
+      host: "127.0.0.1",
+      port: 0,
+      userDir: userDir(),
+      hub: { mqttUrl: "mqtt://127.0.0.1:9", baseTopic: "unused" },
+      logger: silentLogger(),
+    });
+
+    await expect(second.start()).rejects.toThrow(/already running/);
+    await second.stop();
+    await expect(second.start()).rejects.toThrow(/already running/);
+  });
+
+  it("requires a log-in for the admin API when adminAuth is set", async () => {
+    const password = await bcrypt.hash("correct horse", 8);
+    const url = await start({ userDir: userDir(), adminAuth: { users: [{ username: "admin", password }] } });
+
+    expect((await getFlows(url)).status).toBe(401);
+    const login = await fetch(new URL("auth/token", url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        client_id: "node-red-admin",
+        grant_type: "password",
+        scope: "*",
+        username: "admin",
+        password: "correct horse",
+      }),
+    });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    expect((await getFlows(url, token)).status).toBe(200);
+  });
+
+  it("routes Node-RED's log into pino, with flow nodes' info at debug", async () => {
+    const dir = userDir();
+    const flows = [
+      { id: "log_tab", type: "tab", label: "Log", disabled: false, info: "" },
+      {
+        id: "log_inject",
+        type: "inject",
+        z: "log_tab",
+        once: true,
+        onceDelay: 0.1,
+        props: [{ p: "payload" }],
+        payload: "",
+        payloadType: "date",
+        wires: [["log_function"]],
+      },
+      {
+        id: "log_function",
+        type: "function",
+        z: "log_tab",
+        func: 'node.log("words a person said"); return null;',
+        outputs: 1,
+        wires: [[]],
+      },
+    ];
+    writeFileSync(path.join(dir, "flows.json"), JSON.stringify(flows));
+    const lines: { level: number; msg: string; node?: string }[] = [];
+    let sawFunctionLog: () => void = () => undefined;
+    const functionLogged = new Promise<void>((resolve) => {
+      sawFunctionLog = resolve;
+    });
+    const sink = new Writable({
+      write(chunk, _encoding, callback) {
+        const line = JSON.parse(chunk.toString()) as { level: number; msg: string; node?: string };
+        lines.push(line);
+        if (line.msg === "words a person said") {
+          sawFunctionLog();
+        }
+        callback();
+      },
+    });
+
+    await start({ userDir: dir, logger: pino({ level: "debug" }, sink) });
+    await functionLogged;
+
+    expect(lines.find((line) => line.msg === "words a person said")).toMatchObject({ level: 20, node: "function" });
+    expect(lines.some((line) => line.level === 30 && line.msg === "Started flows")).toBe(true);
+  });
+});
+
+describe("isLoopback", () => {
+  it("accepts only addresses of this machine", () => {
+    expect(["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"].every(isLoopback)).toBe(true);
+    expect(["0.0.0.0", "::", "192.168.1.5", "homeassistant.local"].some(isLoopback)).toBe(false);
+  });
+});
