@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -8,7 +8,19 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { isLoopback, NodeRedRuntime, type NodeRedRuntimeOptions } from "../../src/nodered/runtime.js";
 
-const SEED = path.resolve(import.meta.dirname, "../../flows/flows.json");
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const SEED = path.join(ROOT, "flows/flows.json");
+
+/** The package.json "node-red" section that ships the nodes (the same map the package itself declares). */
+const NODE_RED_SECTION = {
+  version: ">=4.0.0",
+  nodes: Object.fromEntries(
+    ["config", "mood", "emotion", "scene", "classify"].map((name) => [
+      `emotion-hub-${name}`,
+      `src/nodered/nodes/emotion-hub-${name}.js`,
+    ]),
+  ),
+};
 const dirs: string[] = [];
 let running: NodeRedRuntime | undefined;
 
@@ -210,6 +222,34 @@ describe("NodeRedRuntime", () => {
 
     expect(lines.find((line) => line.msg === "words a person said")).toMatchObject({ level: 20, node: "function" });
     expect(lines.some((line) => line.level === 30 && line.msg === "Started flows")).toBe(true);
+  });
+});
+
+describe("the nodes as an installed package", () => {
+  it("load through the node-red section of package.json, with the examples under Import > Examples", async () => {
+    const pkg = userDir();
+    writeFileSync(
+      path.join(pkg, "package.json"),
+      JSON.stringify({ name: "emotion-hub", version: "0.0.0-test", "node-red": NODE_RED_SECTION }),
+    );
+    symlinkSync(path.join(ROOT, "src"), path.join(pkg, "src"));
+    symlinkSync(path.join(ROOT, "examples"), path.join(pkg, "examples"));
+
+    const url = await start({ userDir: userDir(), nodesDir: pkg });
+
+    const nodes = (await (await fetch(new URL("nodes", url), { headers: { accept: "application/json" } })).json()) as {
+      module: string;
+      types: string[];
+      enabled: boolean;
+      err?: string;
+    }[];
+    const ours = nodes.filter((set) => set.module === "emotion-hub");
+    expect(ours.flatMap((set) => set.types).sort()).toEqual(Object.keys(NODE_RED_SECTION.nodes).sort());
+    expect(ours.every((set) => set.enabled && set.err === undefined)).toBe(true);
+    const example = await fetch(new URL("library/examples/flows/emotion-hub/Mood scenes", url));
+    expect(await example.json()).toEqual(
+      JSON.parse(readFileSync(path.join(ROOT, "examples/Mood scenes.json"), "utf8")),
+    );
   });
 });
 
