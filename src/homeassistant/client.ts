@@ -288,7 +288,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
   }
 
   private adopt(link: Link): void {
-    if (!this.running) {
+    if (!this.running || link.socket.readyState !== WebSocket.OPEN) {
       link.socket.terminate();
       return;
     }

@@ -218,6 +218,19 @@ describe("HomeAssistantClient against the simulated home", () => {
     expect(event.context.user_id).not.toBe(home.userId);
   });
 
+  it("still hears state changes after a reconnect", async () => {
+    const ha = await connected();
+    const reconnected = once(ha, "connected");
+    home.dropConnections();
+    await reconnected;
+    const changed = once(ha, "state_changed");
+
+    home.manualChange("climate.bedroom_thermostat", { state: "off" });
+    const [event] = (await changed) as [StateChangedEvent];
+
+    expect(event.data.new_state?.state).toBe("off");
+  });
+
   it("survives frames that are not JSON or not objects", async () => {
     const ha = await connected();
 
