@@ -129,6 +129,31 @@ describe.each(brokerKinds())("emotion-hub nodes through %s", (kind) => {
     expect((await output).payload).toMatchObject({ room: "kitchen", mood: "joy" });
   });
 
+  it("mood node shows a lost connection and carries on after the broker restarts", async () => {
+    await load(
+      { id: "mood", type: "emotion-hub-mood", room: "porch", wires: [["out"]] },
+      { id: "out", type: "helper" },
+    );
+    await statuses.waitFor("mood", listening);
+
+    await broker.restart();
+    await statuses.waitFor("mood", (s) => s.text === "disconnected");
+    statuses.clear();
+    // MQTT.js writes its resubscription before it emits "connect", so the broker has it before this publish.
+    await statuses.waitFor("mood", (s) => s.text === "listening: porch");
+    await peer.waitConnected();
+    const output = nextOutput("out");
+    await peer.publish(`${base}/porch/mood`, {
+      room: "porch",
+      mood: "fear",
+      previous: "neutral",
+      confidence: 0.7,
+      scores: SCORES,
+    });
+
+    expect((await output).payload).toMatchObject({ room: "porch", mood: "fear" });
+  });
+
   it("emotion node emits every classified utterance", async () => {
     await load(
       { id: "emotion", type: "emotion-hub-emotion", room: "", wires: [["out"]] },

@@ -17,7 +17,12 @@ export class MqttPeer {
   private readonly client: MqttClient;
 
   constructor(url: string) {
-    this.client = new MqttClient({ url, logger: silentLogger() });
+    this.client = new MqttClient({ url, logger: silentLogger(), reconnectPeriod: 100 });
+  }
+
+  /** Resolves once connected again, for example after a broker restart. */
+  async waitConnected(): Promise<void> {
+    await this.client.waitConnected();
   }
 
   async connect(): Promise<this> {
