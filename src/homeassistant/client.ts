@@ -91,9 +91,11 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (!/^wss?:\/\//.test(options.url)) {
       throw new Error(`Home Assistant URL '${options.url}' must start with ws:// or wss://`);
     }
+
     if (options.token.length === 0) {
       throw new Error("Home Assistant token is empty");
     }
+
     this.options = {
       callTimeoutMs: 10_000,
       heartbeatIntervalMs: 30_000,
@@ -120,6 +122,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (this.running) {
       return;
     }
+
     this.running = true;
     this.fatal = undefined;
     void this.supervise();
@@ -134,6 +137,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (link === undefined) {
       return;
     }
+
     link.dropReason = "client stopped";
     const closed = new Promise<void>((resolve) => link.socket.once("close", () => resolve()));
     link.socket.terminate();
@@ -145,9 +149,11 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (this.link !== undefined) {
       return;
     }
+
     if (this.fatal !== undefined) {
       throw this.fatal;
     }
+
     await new Promise<void>((resolve, reject) => {
       const done = (error?: HomeAssistantError) => {
         clearTimeout(timer);
@@ -188,6 +194,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (link === undefined) {
       return Promise.reject(this.notConnectedError());
     }
+
     // homeassistant-ws takes the id from `seq` synchronously inside `command`.
     const id = link.api.rawClient.seq;
 
@@ -209,6 +216,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
           this.giveUp(failure);
           return;
         }
+
         await this.retryLater(failure, attempt++);
       }
     }
@@ -218,6 +226,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (!this.running) {
       return;
     }
+
     const delay = this.backoff(attempt);
     const line = `failed to connect to Home Assistant at '${this.options.url}' (${failure.message}); retrying in ${delay} ms`;
     attempt === 0 ? this.logger.warn(line) : this.logger.debug(line);
@@ -292,6 +301,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
       link.socket.terminate();
       return;
     }
+
     this.link = link;
     link.api.on("result", (frame: Frame) => this.settle(link, frame));
     link.api.on("pong", (frame: Frame) => this.settle(link, frame));
@@ -313,6 +323,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (this.link !== link) {
       return;
     }
+
     this.link = undefined;
     this.stopHeartbeat();
     this.rejectAll(new HomeAssistantError("connection_lost", `connection to Home Assistant lost (${reason})`));
@@ -328,11 +339,13 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (heartbeatIntervalMs <= 0) {
       return;
     }
+
     let waiting = false;
     this.heartbeat = setInterval(() => {
       if (waiting) {
         return;
       }
+
       waiting = true;
       this.command("ping", {}, heartbeatTimeoutMs).then(
         () => {
@@ -348,6 +361,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (error.code !== "timeout" || this.link !== link) {
       return;
     }
+
     link.dropReason = `no pong within ${this.options.heartbeatTimeoutMs} ms`;
     link.socket.terminate();
   }
@@ -363,11 +377,13 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (entry === undefined || entry.link !== link || typeof id !== "number") {
       return;
     }
+
     this.forget(id, entry);
     if (frame.type === "pong" || frame.success === true) {
       entry.resolve(frame.type === "pong" ? null : frame.result);
       return;
     }
+
     const error = (frame.error ?? {}) as { code?: unknown; message?: unknown };
     entry.reject(new HomeAssistantError(String(error.code ?? "unknown_error"), String(error.message ?? "")));
   }
@@ -377,6 +393,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (entry === undefined || entry.link !== link) {
       return;
     }
+
     this.forget(id, entry);
     entry.reject(asHomeAssistantError(error, "not_connected"));
   }
@@ -386,6 +403,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     if (entry === undefined) {
       return;
     }
+
     this.forget(id, entry);
     entry.reject(new HomeAssistantError("timeout", `no answer to '${type}' within ${timeoutMs} ms`));
   }
@@ -444,6 +462,7 @@ function isFrame(value: unknown): value is Frame {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return false;
   }
+
   const frame = value as Frame;
 
   return frame.type !== "event" || (typeof frame.event === "object" && frame.event !== null);
@@ -465,6 +484,7 @@ function handshakeError(handshake: Handshake, error: unknown): HomeAssistantErro
   if (handshake.authInvalid !== undefined) {
     return new HomeAssistantError("auth_invalid", handshake.authInvalid);
   }
+
   if (handshake.refused?.code === "unauthorized") {
     const message = "the token's user may not subscribe to all events; homeassistant-ws needs an administrator";
     return new HomeAssistantError("unauthorized", message);
@@ -487,6 +507,7 @@ function asHomeAssistantError(error: unknown, code: string): HomeAssistantError 
   if (error instanceof HomeAssistantError) {
     return error;
   }
+
   // ws reports connection failures to homeassistant-ws as an ErrorEvent, not an Error.
   const message = (error as { message?: unknown } | undefined)?.message;
 

@@ -217,6 +217,7 @@ export class SimulatedHome {
     if (server === undefined) {
       return;
     }
+
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -250,11 +251,13 @@ export class SimulatedHome {
       this.authenticate(session, message);
       return;
     }
+
     // Home Assistant closes the connection on binary frames and on text that is not JSON.
     if (message === undefined) {
       session.socket.close(1000);
       return;
     }
+
     for (const item of Array.isArray(message) ? message : [message]) {
       this.handleCommand(session, item);
     }
@@ -267,6 +270,7 @@ export class SimulatedHome {
       this.send(session, { type: "auth_ok", ha_version: this.version });
       return;
     }
+
     this.send(session, { type: "auth_invalid", message: problem ?? "Invalid access token or password" });
     session.socket.close(1000);
   }
@@ -280,17 +284,20 @@ export class SimulatedHome {
       );
       return;
     }
+
     const command = message as Frame & { id: number; type: string };
     if (command.id <= session.lastId) {
       this.send(session, errorFrame(command.id, "id_reuse", "Identifier values have to increase."));
       return;
     }
+
     session.lastId = command.id;
     const handler = this.handlers[command.type];
     if (handler === undefined) {
       this.send(session, errorFrame(command.id, "unknown_command", "Unknown command."));
       return;
     }
+
     handler(session, command);
   }
 
@@ -330,12 +337,14 @@ export class SimulatedHome {
       );
       return;
     }
+
     const allowed =
       this.options.admin !== false || (eventType !== undefined && SUBSCRIBE_ALLOWLIST.includes(eventType));
     if (!allowed) {
       this.send(session, errorFrame(message.id, "unauthorized", "Unauthorized"));
       return;
     }
+
     session.subscriptions.set(message.id, eventType ?? null);
     this.send(session, result(message.id, null));
   }
@@ -346,6 +355,7 @@ export class SimulatedHome {
       this.send(session, errorFrame(message.id, "not_found", "Subscription not found."));
       return;
     }
+
     this.send(session, result(message.id, null));
   }
 
@@ -355,11 +365,13 @@ export class SimulatedHome {
       this.send(session, errorFrame(message.id, "invalid_format", problem));
       return;
     }
+
     const hold = this.hold;
     if (hold === undefined) {
       this.runCall(session, message);
       return;
     }
+
     this.hold = undefined;
     hold.run = () => this.runCall(session, message);
     hold.arrived();
@@ -372,11 +384,13 @@ export class SimulatedHome {
     if (session.socket.readyState !== WebSocket.OPEN) {
       return;
     }
+
     if (message.return_response === true) {
       const failure = "An action which does not return responses can't be called with return_response=True";
       this.send(session, errorFrame(message.id, "service_validation_error", failure));
       return;
     }
+
     const context = newContext(this.userId);
     try {
       const { domain, service, service_data, target } = message;
@@ -396,6 +410,7 @@ export class SimulatedHome {
     if (!(error instanceof ServiceFailure)) {
       throw error;
     }
+
     this.send(session, failureFrame(id, error));
   }
 

@@ -124,6 +124,7 @@ export function parseScene(payload: Buffer | string): { ok: true; scene: Scene }
   if (bytes.length > MAX_PAYLOAD_BYTES) {
     return { ok: false, error: `scene is larger than ${MAX_PAYLOAD_BYTES} bytes` };
   }
+
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));

@@ -109,6 +109,7 @@ function targetOf(call: ServiceCall): string {
   if (call.target.area_id !== undefined) {
     return `area '${call.target.area_id}'`;
   }
+
   const ids = call.target.entity_id;
 
   return `entities '${Array.isArray(ids) ? ids.join(", ") : ids}'`;

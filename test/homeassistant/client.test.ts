@@ -1,5 +1,7 @@
 import { once } from "node:events";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import {
   HomeAssistantClient,
   type HomeAssistantClientOptions,
@@ -242,5 +244,29 @@ describe("HomeAssistantClient against the simulated home", () => {
 
     expect(user.id).toBe(home.userId);
     expect(ha.connected).toBe(true);
+  });
+
+  it("gives up a handshake that hangs and tries again", async () => {
+    const silent = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await once(silent, "listening");
+    const port = (silent.address() as AddressInfo).port;
+    const attempts = { count: 0 };
+    const second = new Promise<void>((resolve) => {
+      silent.on("connection", () => {
+        attempts.count++;
+        if (attempts.count === 2) {
+          resolve();
+        }
+      });
+    });
+
+    const ha = client({ url: `ws://127.0.0.1:${port}/api/websocket`, handshakeTimeoutMs: 50, reconnectMinDelayMs: 1 });
+    await second;
+    await ha.stop();
+    silent.close();
+
+    // Reaching here means a second attempt followed the hung one; a hang is not a reason to give up for good.
+    expect(ha.connected).toBe(false);
+    expect(ha.failure).toBeUndefined();
   });
 });

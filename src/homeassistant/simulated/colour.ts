@@ -23,6 +23,7 @@ export function rgbToHs([r, g, b]: Rgb): [number, number] {
   if (max === 0 || delta === 0) {
     return [0, 0];
   }
+
   const sector = max === r ? ((g - b) / delta) % 6 : max === g ? (b - r) / delta + 2 : (r - g) / delta + 4;
   const hue = (sector * 60 + 360) % 360;
 

@@ -18,10 +18,12 @@ export function validateFields(fields: Fields, data: Record<string, unknown>): V
     if (spec === undefined) {
       return { ok: false, message: `extra keys not allowed @ data['${key}']` };
     }
+
     const group = spec.exclusive;
     if (group !== undefined && groups.has(group)) {
       return { ok: false, message: `two or more values in the same group of exclusion '${group}' @ data[<${group}>]` };
     }
+
     if (group !== undefined) {
       groups.set(group, key);
     }
@@ -29,6 +31,7 @@ export function validateFields(fields: Fields, data: Record<string, unknown>): V
     if (typeof checked === "string") {
       return { ok: false, message: `${checked} for dictionary value @ data['${key}']` };
     }
+
     out[key] = checked.value;
   }
 
@@ -70,10 +73,12 @@ function checkNumber(kind: "int" | "float", value: unknown, min?: number, max?: 
   if (!Number.isFinite(parsed) || typeof value === "boolean") {
     return `expected ${kind}`;
   }
+
   const number = kind === "int" ? Math.trunc(parsed) : parsed;
   if (min !== undefined && number < min) {
     return `value must be at least ${min}`;
   }
+
   if (max !== undefined && number > max) {
     return `value must be at most ${max}`;
   }
@@ -109,6 +114,7 @@ export function describeFields(fields: Fields): Record<string, unknown> {
     if (key === "entity_id") {
       continue;
     }
+
     out[key] = { ...(spec.required ? { required: true } : {}), selector: selectorOf(spec) };
   }
 

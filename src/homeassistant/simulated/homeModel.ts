@@ -85,10 +85,12 @@ export class HomeModel {
     if (spec === undefined) {
       throw notFound(String(domain), String(service));
     }
+
     const data = checkData(spec, request.service_data);
     if (spec.entityDomain === undefined) {
       return [this.event("logbook_entry", data, context)];
     }
+
     const ids = this.resolveTargets(spec.entityDomain, request.target, data.entity_id);
     const changes = spec.entityDomain === "scene" ? this.sceneChanges(ids) : applyAll(spec, ids, this.states, data);
 
@@ -160,6 +162,7 @@ export class HomeModel {
       if (old === undefined || next === undefined) {
         continue;
       }
+
       this.states.set(entityId, next);
       const data = { entity_id: entityId, old_state: structuredClone(old), new_state: structuredClone(next) };
       events.push(this.event("state_changed", data, context, next.last_updated));
@@ -186,10 +189,12 @@ function checkData(spec: ServiceSpec, serviceData: unknown): Record<string, unkn
   if (typeof raw !== "object" || Array.isArray(raw)) {
     throw new ServiceFailure("invalid_format", "expected dict for dictionary value @ data['service_data']");
   }
+
   const checked = validateFields(spec.fields, raw as Record<string, unknown>);
   if (!checked.ok) {
     throw new ServiceFailure("invalid_format", checked.message);
   }
+
   if (spec.atLeastOne !== undefined && !spec.atLeastOne.some((key) => key in checked.data)) {
     throw new ServiceFailure("invalid_format", `must contain at least one of ${spec.atLeastOne.join(", ")}.`);
   }
@@ -202,17 +207,21 @@ function parseTarget(target: unknown): Record<"entity_id" | "device_id" | "area_
   if (target === undefined || target === null) {
     return out;
   }
+
   if (typeof target !== "object" || Array.isArray(target)) {
     throw new ServiceFailure("invalid_format", "expected dict for dictionary value @ data['target']");
   }
+
   for (const [key, value] of Object.entries(target)) {
     const ids = typeof value === "string" ? [value] : value;
     if (!TARGET_KEYS.includes(key)) {
       throw new ServiceFailure("invalid_format", `extra keys not allowed @ data['target']['${key}']`);
     }
+
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string")) {
       throw new ServiceFailure("invalid_format", `expected str for dictionary value @ data['target']['${key}']`);
     }
+
     if (key in out) {
       out[key as keyof typeof out].push(...(ids as string[]));
     }
@@ -248,6 +257,7 @@ function nextState(old: HaState, change: Change, context: HaContext): HaState | 
   if (state === old.state && JSON.stringify(attributes) === JSON.stringify(old.attributes)) {
     return undefined;
   }
+
   const now = haTime();
 
   return {

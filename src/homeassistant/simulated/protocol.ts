@@ -51,6 +51,7 @@ export function authMessageProblem(message: unknown): string | undefined {
   if (!isObject(message)) {
     return "Auth message incorrectly formatted: expected a dictionary";
   }
+
   const problems = Object.keys(message)
     .filter((key) => !AUTH_KEYS.includes(key))
     .map((key) => `extra keys not allowed @ data['${key}']. Got ${pythonRepr(message[key])}`);
@@ -66,6 +67,7 @@ export function malformedCommandId(message: unknown): { id: unknown } | undefine
   if (!isObject(message)) {
     return { id: 0 };
   }
+
   const { id, type } = message;
   if (typeof id === "number" && Number.isInteger(id) && id > 0 && typeof type === "string" && type !== "") {
     return undefined;
@@ -80,10 +82,12 @@ export function callServiceProblem(message: Frame): string | undefined {
   if (extra !== undefined) {
     return `extra keys not allowed @ data['${extra}']`;
   }
+
   for (const key of ["domain", "service"]) {
     if (message[key] === undefined) {
       return `required key not provided @ data['${key}']`;
     }
+
     if (typeof message[key] !== "string") {
       return `expected str for dictionary value @ data['${key}']`;
     }

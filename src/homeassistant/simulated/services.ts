@@ -66,9 +66,11 @@ function brightnessOf(entity: HaState, data: Record<string, unknown>): number {
   if (typeof data.brightness === "number") {
     return data.brightness;
   }
+
   if (typeof data.brightness_pct === "number") {
     return Math.round((data.brightness_pct * 255) / 100);
   }
+
   const current = entity.attributes.brightness;
 
   return typeof current === "number" ? current : 255;
@@ -79,10 +81,12 @@ function colourOf(entity: HaState, data: Record<string, unknown>): Record<string
     const rgb = data.rgb_color as [number, number, number];
     return { color_mode: "rgb", color_temp_kelvin: null, color_temp: null, ...huesOf(rgb) };
   }
+
   const kelvin = requestedKelvin(data) ?? (entity.state === "on" ? undefined : 2700);
   if (kelvin === undefined) {
     return {};
   }
+
   const min = Number(entity.attributes.min_color_temp_kelvin ?? 2000);
   const max = Number(entity.attributes.max_color_temp_kelvin ?? 6535);
   const stored = normaliseKelvin(kelvin, min, max);
