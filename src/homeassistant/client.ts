@@ -2,6 +2,14 @@ import { EventEmitter } from "node:events";
 import homeassistantWs from "homeassistant-ws";
 import WebSocket from "ws";
 import type { Logger } from "../logger.js";
+import {
+  asHomeAssistantError,
+  closedDuringHandshake,
+  type Handshake,
+  handshakeError,
+  observeHandshake,
+  parseFrame,
+} from "./handshake.js";
 import { FATAL_CODES, HomeAssistantError } from "./homeAssistantError.js";
 import type { HaState, HaUser, ServiceCallResult, ServiceTarget, StateChangedEvent } from "./types.js";
 
@@ -59,12 +67,6 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: HomeAssistantError) => void;
   timer: NodeJS.Timeout;
-}
-
-interface Handshake {
-  authInvalid?: string;
-  socketError?: string;
-  refused?: { code: string; message: string };
 }
 
 /**
@@ -255,7 +257,7 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
     this.notify("auth_failed", failure);
   }
 
-  /** Opens a socket and completes the handshake, or rejects with why it could not. */
+  // Opens a socket and completes the handshake, or rejects with why it could not.
   private open(): Promise<Link> {
     const socket = new WebSocket(this.options.url, { handshakeTimeout: this.options.handshakeTimeoutMs });
     const handshake: Handshake = {};
@@ -442,74 +444,4 @@ export class HomeAssistantClient extends EventEmitter<HomeAssistantClientEvents>
       this.logger.error(`failed to run Home Assistant '${event}' listener (${(error as Error).message})`);
     }
   }
-}
-
-/** Parses a frame defensively: homeassistant-ws would throw on non-JSON or an event without a body. */
-function parseFrame(data: unknown): Frame {
-  try {
-    const frame: unknown = JSON.parse(String(data));
-    if (isFrame(frame)) {
-      return frame;
-    }
-  } catch {
-    // Falls through to the inert frame below.
-  }
-
-  return { type: "invalid_frame" };
-}
-
-function isFrame(value: unknown): value is Frame {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return false;
-  }
-
-  const frame = value as Frame;
-
-  return frame.type !== "event" || (typeof frame.event === "object" && frame.event !== null);
-}
-
-function observeHandshake(frame: Frame, handshake: Handshake): Frame {
-  if (frame.type === "auth_invalid") {
-    handshake.authInvalid = String(frame.message ?? "access token refused");
-  }
-  const error = frame.error as { code?: unknown; message?: unknown } | undefined;
-  if (frame.type === "result" && frame.success === false && handshake.refused === undefined && error) {
-    handshake.refused = { code: String(error.code), message: String(error.message) };
-  }
-
-  return frame;
-}
-
-function handshakeError(handshake: Handshake, error: unknown): HomeAssistantError {
-  if (handshake.authInvalid !== undefined) {
-    return new HomeAssistantError("auth_invalid", handshake.authInvalid);
-  }
-
-  if (handshake.refused?.code === "unauthorized") {
-    const message = "the token's user may not subscribe to all events; homeassistant-ws needs an administrator";
-    return new HomeAssistantError("unauthorized", message);
-  }
-
-  return asHomeAssistantError(error, "not_connected");
-}
-
-function closedDuringHandshake(handshake: Handshake, code: number): HomeAssistantError {
-  if (handshake.authInvalid !== undefined) {
-    return new HomeAssistantError("auth_invalid", handshake.authInvalid);
-  }
-
-  const cause = handshake.socketError ?? `socket closed during the handshake with code ${code}`;
-
-  return new HomeAssistantError("connection_lost", cause);
-}
-
-function asHomeAssistantError(error: unknown, code: string): HomeAssistantError {
-  if (error instanceof HomeAssistantError) {
-    return error;
-  }
-
-  // ws reports connection failures to homeassistant-ws as an ErrorEvent, not an Error.
-  const message = (error as { message?: unknown } | undefined)?.message;
-
-  return new HomeAssistantError(code, typeof message === "string" && message !== "" ? message : String(error));
 }

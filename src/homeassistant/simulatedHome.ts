@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../logger.js";
 import { type HomeEvent, HomeModel } from "./simulated/homeModel.js";
+import { configOf, userOf } from "./simulated/info.js";
 import {
   authMessageProblem,
   callServiceProblem,
@@ -236,7 +237,7 @@ export class SimulatedHome {
     return this.options.haVersion ?? "2023.12.4";
   }
 
-  /** Never lets a frame, however bad, escape as an exception. */
+  // Never lets a frame, however bad, escape as an exception.
   private receive(session: Session, data: RawData, isBinary: boolean): void {
     try {
       this.handleFrame(session, data, isBinary);
@@ -310,9 +311,9 @@ export class SimulatedHome {
       supported_features: answer(() => null),
       ping: (session, message) => this.pong(session, message.id),
       get_states: answer(() => this.model.allStates()),
-      get_config: answer(() => this.config()),
+      get_config: answer(() => configOf(this.version)),
       get_services: answer(() => this.model.describeServices()),
-      "auth/current_user": answer(() => this.user()),
+      "auth/current_user": answer(() => userOf(this.userId, this.options.admin !== false)),
       "config/area_registry/list": answer(() => this.model.areaList()),
       "config/device_registry/list": answer(() => this.model.deviceList()),
       "config/entity_registry/list": answer(() => this.model.entityList()),
@@ -438,51 +439,6 @@ export class SimulatedHome {
     if (session.socket.readyState === WebSocket.OPEN) {
       session.socket.send(JSON.stringify(frame));
     }
-  }
-
-  private user(): Frame {
-    return {
-      id: this.userId,
-      name: "emotion-hub",
-      is_owner: false,
-      is_admin: this.options.admin !== false,
-      credentials: [{ auth_provider_type: "homeassistant", auth_provider_id: null }],
-      mfa_modules: [],
-    };
-  }
-
-  private config(): Frame {
-    return {
-      latitude: 52.52,
-      longitude: 13.405,
-      elevation: 34,
-      unit_system: {
-        length: "km",
-        accumulated_precipitation: "mm",
-        mass: "g",
-        pressure: "Pa",
-        temperature: "°C",
-        volume: "L",
-        wind_speed: "m/s",
-      },
-      location_name: "Simulated home",
-      time_zone: "UTC",
-      components: ["climate", "light", "logbook", "media_player", "scene", "websocket_api"],
-      config_dir: "/config",
-      whitelist_external_dirs: [],
-      allowlist_external_dirs: [],
-      allowlist_external_urls: [],
-      version: this.version,
-      config_source: "storage",
-      recovery_mode: false,
-      state: "RUNNING",
-      external_url: null,
-      internal_url: null,
-      currency: "EUR",
-      country: null,
-      language: "en",
-      safe_mode: false,
-    };
   }
 }
 

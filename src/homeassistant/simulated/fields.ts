@@ -44,7 +44,7 @@ function missingRequired(fields: Fields, data: Record<string, unknown>): Validat
   return missing === undefined ? undefined : { ok: false, message: `required key not provided @ data['${missing}']` };
 }
 
-/** The coerced value, or the reason it is refused. */
+// The coerced value, or the reason it is refused.
 function checkValue(spec: FieldSpec, value: unknown): { value: unknown } | string {
   switch (spec.kind) {
     case "int":

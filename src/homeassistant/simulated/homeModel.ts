@@ -230,7 +230,7 @@ function parseTarget(target: unknown): Record<"entity_id" | "device_id" | "area_
   return out;
 }
 
-/** Works out every entity's change first, so a refusal for one entity leaves all of them untouched. */
+// Works out every entity's change first, so a refusal for one entity leaves all of them untouched.
 function applyAll(spec: ServiceSpec, ids: string[], states: Map<string, HaState>, data: Record<string, unknown>) {
   const changes: [string, Change][] = [];
   for (const id of ids) {
