@@ -1,3 +1,4 @@
+import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HomeAssistantClient } from "../../src/homeassistant/client.js";
 import { SimulatedHome } from "../../src/homeassistant/simulatedHome.js";
@@ -84,10 +85,13 @@ describe("SceneApplier through the client and the simulated home", () => {
   });
 
   it("applies the other parts when one fails and reports Home Assistant's code and message", async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const logged = new SceneApplier({ client, logger });
     home.manualChange("climate.den_thermostat", { attributes: { min_temp: 16 } });
     const scene = sceneSchema.parse({ climate: { temperature: 10 }, lighting: { brightness_pct: 60 } });
 
-    const outcome = await applier.apply("den", "den", scene);
+    const outcome = await logged.apply("den", "den", scene);
 
     expect(outcome.status).toBe("error");
     expect(outcome.error?.code).toBe("service_validation_error");
@@ -95,6 +99,12 @@ describe("SceneApplier through the client and the simulated home", () => {
     expect(outcome.calls).toBe(2);
     expect(outcome.contexts).toHaveLength(1);
     expect(home.states("light.den_light")?.state).toBe("on");
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([
+      [
+        40,
+        "failed to call climate.set_temperature for area 'den' (Provided temperature 10 is not valid. Accepted range is 16 to 35)",
+      ],
+    ]);
   });
 
   it("reports not_connected at once and stops when Home Assistant is unreachable", async () => {
