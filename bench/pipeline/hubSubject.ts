@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { silentLogger } from "../../src/logger.js";
+import { MqttClient } from "../../src/mqtt/client.js";
+import type { ManagedProcess } from "./managedProcess.js";
+import type { Qos, Subject, SubjectContext } from "./subject.js";
+
+const ROOM = "bench";
+const READY_TIMEOUT_MS = 120_000;
+
+/** The hub as a user would run it against their own broker, minus Node-RED, discovery and a real home. */
+function hubConfig(brokerUrl: string, baseTopic: string): object {
+  return {
+    mqtt: { url: brokerUrl, baseTopic },
+    homeassistant: { simulated: { host: "127.0.0.1", port: 0 } },
+    rooms: { [ROOM]: { area: ROOM } },
+    transcripts: { hermes: false },
+    nodered: { enabled: false },
+    http: { host: "127.0.0.1", port: 0 },
+    discovery: { enabled: false },
+    logLevel: "warn",
+  };
+}
+
+/** Resolves when the hub publishes its retained `online` status; rejects if it exits or takes too long. */
+async function waitOnline(brokerUrl: string, statusTopic: string, hub: ManagedProcess): Promise<void> {
+  const client = new MqttClient({ url: brokerUrl, clientId: `bench-hub-watch-${process.pid}`, logger: silentLogger() });
+  try {
+    await client.waitConnected();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no 'online' on '${statusTopic}' within ${READY_TIMEOUT_MS} ms`)),
+        READY_TIMEOUT_MS,
+      );
+      void hub.exited.then((code) => reject(new Error(`the hub exited with code ${code} before it was online`)));
+      void client.subscribe(statusTopic, (_topic, payload) => {
+        if (payload.toString("utf8") === "online") {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Starts `node dist/cli.js start` (build first) with a generated config pointing at the bench's broker; transcripts
+ * go to `<base>/bench/transcript` and emotion events, carrying the transcript's id, come back on `<base>/bench/emotion`.
+ */
+export async function startHub(context: SubjectContext): Promise<Subject> {
+  const baseTopic = `bench-hub-${randomBytes(4).toString("hex")}`;
+  const configFile = join(context.dir, "emotion-hub.yaml");
+  writeFileSync(configFile, stringify(hubConfig(context.brokerUrl, baseTopic)));
+  const cli = join(context.root, "dist", "cli.js");
+  const hub = context.processes.start("hub", process.execPath, [cli, "start", "--config", configFile], {
+    cwd: context.root,
+  });
+  try {
+    await waitOnline(context.brokerUrl, `${baseTopic}/status`, hub);
+  } catch (error) {
+    await hub.stop();
+    throw new Error(`${(error as Error).message}\n${hub.tail()}`);
+  }
+
+  return {
+    name: "hub",
+    pid: hub.pid,
+    route: () => ({ input: `${baseTopic}/${ROOM}/transcript`, output: `${baseTopic}/${ROOM}/emotion` }),
+    note: (qos: Qos) =>
+      qos === 1
+        ? "the hub subscribes to transcripts and publishes emotion events at QoS 0, so only the bench's publish is QoS 1"
+        : undefined,
+    alive: () => hub.running,
+    tail: () => hub.tail(),
+    stop: () => hub.stop(),
+  };
+}
