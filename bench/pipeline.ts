@@ -2,7 +2,7 @@
  * `npm run bench:pipeline`: the hub against a bare relay and against Node-RED with node-red-node-sentiment, through
  * one private Mosquitto, at paced loads and at full speed, QoS 0 and 1. See docs/benchmarks.md.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +49,12 @@ async function build(): Promise<string | undefined> {
   return code === 0 ? undefined : `npm run build failed (exit ${code}):\n${run.tail(20)}`;
 }
 
+function packageVersion(name: string): string {
+  const file = join(ROOT, "node_modules", name, "package.json");
+
+  return `${name} ${(JSON.parse(readFileSync(file, "utf8")) as { version: string }).version}`;
+}
+
 function header(options: BenchOptions, started: Date): string {
   const cpus = os.cpus();
   const load = os
@@ -62,6 +68,7 @@ function header(options: BenchOptions, started: Date): string {
     "",
     `- command: \`npm run bench:pipeline${args ? ` -- ${args}` : ""}\``,
     `- machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at start ${load}`,
+    `- versions: ${Mosquitto.version()} (set_tcp_nodelay true, persistence false), ${packageVersion("node-red")}, ${packageVersion("node-red-node-sentiment")}, ${packageVersion("mqtt")}`,
     `- loads: ${options.rates.join(", ")} msg/s for ${options.durationMs / 1000} s each, then ${options.count} messages at full speed with at most ${options.window} unanswered; warm-up before each QoS`,
     "- latency: publish call to the matching answer (by id), in the bench process; RSS: highest VmRSS of the subject process during the run",
   ].join("\n");

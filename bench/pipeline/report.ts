@@ -71,6 +71,18 @@ function find(rows: RunRow[], subject: SubjectName, qos: Qos, rate: number | und
   return rows.find((row) => row.subject === subject && row.qos === qos && row.rate === rate);
 }
 
+function verdict(p50: number, p99: number, target: number | undefined, row: RunRow): string[] {
+  if (target === undefined) {
+    return [];
+  }
+  // At full speed latency is the window divided by the throughput (Little's law); the target is for paced loads.
+  if (row.rate === undefined) {
+    return ["n/a"];
+  }
+
+  return [p50 <= target && p99 <= target ? "yes" : "no"];
+}
+
 function latencyRatios(rows: RunRow[], peer: SubjectName, target?: number): string {
   const header = ["QoS", "load", "hub p50", `${peer} p50`, "p50 ratio", "hub p99", `${peer} p99`, "p99 ratio"];
   if (target !== undefined) {
@@ -85,10 +97,7 @@ function latencyRatios(rows: RunRow[], peer: SubjectName, target?: number): stri
     const p50 = hub.result.p50 / other.result.p50;
     const p99 = hub.result.p99 / other.result.p99;
     const line = [String(hub.qos), load(hub), ms(hub.result.p50), ms(other.result.p50), ratio(p50)];
-    line.push(ms(hub.result.p99), ms(other.result.p99), ratio(p99));
-    if (target !== undefined) {
-      line.push(p50 <= target && p99 <= target ? "yes" : "no");
-    }
+    line.push(ms(hub.result.p99), ms(other.result.p99), ratio(p99), ...verdict(p50, p99, target, hub));
     lines.push(line);
   }
 
