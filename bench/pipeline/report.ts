@@ -11,7 +11,7 @@ const TITLES: Record<SubjectName, string> = {
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? "").length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-  const rule = `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`;
+  const rule = `| ${widths.map((width) => "-".repeat(width)).join(" | ")} |`;
 
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
