@@ -15,7 +15,7 @@ import { ProcessGroup } from "./pipeline/processGroup.js";
 import { startRelay } from "./pipeline/relaySubject.js";
 import { ratios, subjectTable } from "./pipeline/report.js";
 import type { Subject, SubjectContext, SubjectName } from "./pipeline/subject.js";
-import { type RunRow, runSubject } from "./pipeline/subjectRuns.js";
+import { runInterleaved, type SubjectRecord } from "./pipeline/subjectRuns.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD_TIMEOUT_MS = 300_000;
@@ -55,12 +55,16 @@ function packageVersion(name: string): string {
   return `${name} ${(JSON.parse(readFileSync(file, "utf8")) as { version: string }).version}`;
 }
 
-function header(options: BenchOptions, started: Date): string {
-  const cpus = os.cpus();
-  const load = os
+function loadAverage(): string {
+  return os
     .loadavg()
     .map((value) => value.toFixed(2))
     .join(" ");
+}
+
+function header(options: BenchOptions, started: Date): string {
+  const cpus = os.cpus();
+  const load = loadAverage();
   const args = process.argv.slice(2).join(" ");
 
   return [
@@ -69,63 +73,74 @@ function header(options: BenchOptions, started: Date): string {
     `- command: \`npm run bench:pipeline${args ? ` -- ${args}` : ""}\``,
     `- machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at start ${load}`,
     `- versions: ${Mosquitto.version()} (set_tcp_nodelay true, persistence false), ${packageVersion("node-red")}, ${packageVersion("node-red-node-sentiment")}, ${packageVersion("mqtt")}`,
-    `- loads: ${options.rates.join(", ")} msg/s for ${options.durationMs / 1000} s each, then ${options.count} messages at full speed with at most ${options.window} unanswered; warm-up before each QoS`,
+    `- loads: ${options.rates.join(", ")} msg/s for ${options.durationMs / 1000} s each, then ${options.count} messages at full speed with at most ${options.window} unanswered; subjects take turns load by load; warm-up before each QoS`,
+    ...(options.model === undefined ? [] : [`- hub model: ${options.model} (--model)`]),
     "- latency: publish call to the matching answer (by id), in the bench process; RSS: highest VmRSS of the subject process during the run",
   ].join("\n");
 }
 
-async function measure(name: SubjectName, broker: Mosquitto, generator: LoadGenerator, options: BenchOptions) {
+function context(broker: Mosquitto, dir: string): SubjectContext {
+  return { brokerUrl: broker.url, brokerPort: broker.port, processes, dir, root: ROOT };
+}
+
+async function startSubject(name: SubjectName, broker: Mosquitto, options: BenchOptions): Promise<Subject> {
   const dir = join(tmp, name);
   mkdirSync(dir);
   progress(`starting ${name}`);
-  const subject = await STARTERS[name]({ brokerUrl: broker.url, brokerPort: broker.port, processes, dir, root: ROOT });
-  try {
-    const rows = await runSubject(subject, generator, options, progress);
-    const notes = options.qos.map((qos) => subject.note(qos)).filter((note): note is string => note !== undefined);
 
-    return { rows, notes };
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${subject.tail()}`);
-  } finally {
-    await subject.stop();
+  return STARTERS[name]({ ...context(broker, dir), model: options.model });
+}
+
+function report(options: BenchOptions, head: string, records: SubjectRecord[], failures: string[]): string {
+  const sections = [head];
+  for (const { subject, rows } of records.filter((record) => record.rows.length > 0)) {
+    const notes = options.qos.map((qos) => subject.note(qos)).filter((note): note is string => note !== undefined);
+    sections.push(subjectTable(subject.name, rows, notes));
   }
+  sections.push(ratios(records.flatMap((record) => record.rows)));
+  const all = [
+    ...failures,
+    ...records.flatMap((r) => (r.failure === undefined ? [] : [`${r.subject.name}: ${r.failure}`])),
+  ];
+  if (all.length > 0) {
+    sections.push(["### failures", "", ...all.map((failure) => `\`\`\`\n${failure}\n\`\`\``)].join("\n"));
+  }
+  sections.push(`Load average at the end: ${loadAverage()}`);
+
+  return `${sections.filter((section) => section !== "").join("\n\n")}\n`;
 }
 
 async function main(options: BenchOptions): Promise<number> {
-  const started = new Date();
+  const head = header(options, new Date());
   const failures: string[] = [];
-  const subjects = [...options.subjects];
-  if (subjects.includes("hub") && options.build) {
+  const names = [...options.subjects];
+  if (names.includes("hub") && options.build) {
     const failed = await build();
     if (failed !== undefined) {
       failures.push(`hub: skipped, ${failed}`);
-      subjects.splice(subjects.indexOf("hub"), 1);
+      names.splice(names.indexOf("hub"), 1);
     }
   }
   const broker = await Mosquitto.start(processes, tmp);
   progress(`Mosquitto on ${broker.url}`);
-  const generator = await LoadGenerator.connect(broker.url);
-  const rows: RunRow[] = [];
-  const sections: string[] = [header(options, started)];
-  for (const name of subjects) {
+  const records: SubjectRecord[] = [];
+  for (const name of names) {
     try {
-      const measured = await measure(name, broker, generator, options);
-      rows.push(...measured.rows);
-      sections.push(subjectTable(name, measured.rows, measured.notes));
+      records.push({ subject: await startSubject(name, broker, options), rows: [] });
     } catch (error) {
-      failures.push(`${name}: ${(error as Error).message}`);
-      progress(`${name} failed: ${(error as Error).message}`);
+      failures.push(`${name}: failed to start (${(error as Error).message})`);
     }
   }
+  const generator = await LoadGenerator.connect(broker.url);
+  await runInterleaved(records, generator, options, progress);
   await generator.close();
-  await broker.stop();
-  sections.push(ratios(rows));
-  if (failures.length > 0) {
-    sections.push(["### failures", "", ...failures.map((failure) => `\`\`\`\n${failure}\n\`\`\``)].join("\n"));
+  for (const record of records) {
+    await record.subject.stop();
   }
-  process.stdout.write(`${sections.filter((section) => section !== "").join("\n\n")}\n`);
+  await broker.stop();
+  process.stdout.write(report(options, head, records, failures));
 
-  return failures.length === 0 ? 0 : 1;
+  return failures.length === 0 && records.every((record) => record.failure === undefined) ? 0 : 1;
 }
 
 function watchdog(options: BenchOptions): NodeJS.Timeout {

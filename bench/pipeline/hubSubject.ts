@@ -11,9 +11,9 @@ const ROOM = "bench";
 const READY_TIMEOUT_MS = 120_000;
 
 /** The hub as a user would run it against their own broker, minus Node-RED, discovery and a real home. */
-function hubConfig(brokerUrl: string, baseTopic: string): object {
-  return {
-    mqtt: { url: brokerUrl, baseTopic },
+function hubConfig(context: SubjectContext, baseTopic: string): object {
+  const config: Record<string, unknown> = {
+    mqtt: { url: context.brokerUrl, baseTopic },
     homeassistant: { simulated: { host: "127.0.0.1", port: 0 } },
     rooms: { [ROOM]: { area: ROOM } },
     transcripts: { hermes: false },
@@ -22,6 +22,11 @@ function hubConfig(brokerUrl: string, baseTopic: string): object {
     discovery: { enabled: false },
     logLevel: "warn",
   };
+  if (context.model !== undefined) {
+    config.classifier = { path: context.model };
+  }
+
+  return config;
 }
 
 /** Resolves when the hub publishes its retained `online` status; rejects if it exits or takes too long. */
@@ -54,7 +59,7 @@ async function waitOnline(brokerUrl: string, statusTopic: string, hub: ManagedPr
 export async function startHub(context: SubjectContext): Promise<Subject> {
   const baseTopic = `bench-hub-${randomBytes(4).toString("hex")}`;
   const configFile = join(context.dir, "emotion-hub.yaml");
-  writeFileSync(configFile, stringify(hubConfig(context.brokerUrl, baseTopic)));
+  writeFileSync(configFile, stringify(hubConfig(context, baseTopic)));
   const cli = join(context.root, "dist", "cli.js");
   const hub = context.processes.start("hub", process.execPath, [cli, "start", "--config", configFile], {
     cwd: context.root,

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Qos, SUBJECT_NAMES, type SubjectName } from "./subject.js";
 
@@ -16,6 +17,8 @@ export interface BenchOptions {
   /** Paced warm-up before measuring, and messages of the full-speed warm-up. */
   warmupMs: number;
   warmupCount: number;
+  /** A model folder for the hub instead of its default (models/emotion-cnn). */
+  model?: string;
   /** Run `npm run build` before starting the hub. */
   build: boolean;
   quick: boolean;
@@ -29,6 +32,7 @@ export const USAGE = `usage: npm run bench:pipeline -- [options]
   --duration SECONDS       length of each paced load (default: 5; quick: 1)
   --count N                messages at full speed (default: 20000; quick: 2000)
   --window N               most unanswered messages at full speed (default: 200)
+  --model DIR              the hub's classifier.path (default: the hub's own, models/emotion-cnn)
   --no-build               use dist/ as it is instead of running npm run build first`;
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
@@ -65,6 +69,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       duration: { type: "string" },
       count: { type: "string" },
       window: { type: "string" },
+      model: { type: "string" },
       "no-build": { type: "boolean", default: false },
     },
   });
@@ -80,6 +85,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     window: Math.round(positive(values.window, 200, "--window")),
     warmupMs: quick ? 1000 : 3000,
     warmupCount: quick ? 1000 : 5000,
+    model: values.model === undefined ? undefined : resolve(values.model),
     build: !values["no-build"],
     quick,
   };

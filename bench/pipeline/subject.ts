@@ -35,4 +35,6 @@ export interface SubjectContext {
   dir: string;
   /** The project's root folder. */
   root: string;
+  /** A model folder for the hub instead of its default. */
+  model?: string;
 }

@@ -42,37 +42,72 @@ async function warmUp(generator: LoadGenerator, options: BenchOptions): Promise<
   await generator.flood(options.warmupCount, options.window, FLOOD_DRAIN);
 }
 
-/** Runs every load at one QoS against a running subject. */
-async function runQos(subject: Subject, qos: Qos, generator: LoadGenerator, options: BenchOptions, progress: Progress) {
-  const rows: RunRow[] = [];
-  await generator.attach(subject.route(qos), qos);
-  await generator.probe(PROBE_TIMEOUT_MS, () => subject.alive());
-  progress(`${subject.name} QoS ${qos}: warming up`);
-  await warmUp(generator, options);
-  for (const rate of options.rates) {
-    progress(`${subject.name} QoS ${qos}: ${rate} msg/s for ${options.durationMs / 1000} s`);
-    const run = await measured(subject, () => generator.paced(rate, options.durationMs, PACED_DRAIN));
-    rows.push({ subject: subject.name, qos, rate, ...run });
-  }
-  progress(`${subject.name} QoS ${qos}: ${options.count} messages at full speed (window ${options.window})`);
-  const run = await measured(subject, () => generator.flood(options.count, options.window, FLOOD_DRAIN));
-  rows.push({ subject: subject.name, qos, ...run });
-  await generator.detach();
-
-  return rows;
+/** A subject under measurement: the rows measured so far, and why it stopped if it failed. */
+export interface SubjectRecord {
+  subject: Subject;
+  rows: RunRow[];
+  failure?: string;
 }
 
-/** Measures a running subject at every QoS and load the options ask for. */
-export async function runSubject(
-  subject: Subject,
+/** Runs one step for one subject; a failure ends that subject's measurements, never the others'. */
+async function step(record: SubjectRecord, what: string, progress: Progress, run: () => Promise<void>): Promise<void> {
+  if (record.failure !== undefined) {
+    return;
+  }
+  progress(`${record.subject.name}: ${what}`);
+  try {
+    await run();
+  } catch (error) {
+    record.failure = `failed at ${what} (${(error as Error).message})\n${record.subject.tail()}`;
+    progress(`${record.subject.name} failed at ${what} (${(error as Error).message})`);
+  }
+}
+
+async function runQos(
+  records: SubjectRecord[],
+  qos: Qos,
   generator: LoadGenerator,
   options: BenchOptions,
   progress: Progress,
-): Promise<RunRow[]> {
-  const rows: RunRow[] = [];
-  for (const qos of options.qos) {
-    rows.push(...(await runQos(subject, qos, generator, options, progress)));
+) {
+  const attach = (subject: Subject) => generator.attach(subject.route(qos), qos);
+  for (const record of records) {
+    await step(record, `QoS ${qos} probe and warm-up`, progress, async () => {
+      await attach(record.subject);
+      await generator.probe(PROBE_TIMEOUT_MS, () => record.subject.alive());
+      await warmUp(generator, options);
+    });
   }
+  for (const rate of options.rates) {
+    for (const record of records) {
+      await step(record, `QoS ${qos} ${rate} msg/s for ${options.durationMs / 1000} s`, progress, async () => {
+        await attach(record.subject);
+        const run = await measured(record.subject, () => generator.paced(rate, options.durationMs, PACED_DRAIN));
+        record.rows.push({ subject: record.subject.name, qos, rate, ...run });
+      });
+    }
+  }
+  for (const record of records) {
+    await step(record, `QoS ${qos} ${options.count} messages at full speed`, progress, async () => {
+      await attach(record.subject);
+      const run = await measured(record.subject, () => generator.flood(options.count, options.window, FLOOD_DRAIN));
+      record.rows.push({ subject: record.subject.name, qos, ...run });
+    });
+  }
+  await generator.detach();
+}
 
-  return rows;
+/**
+ * Measures running subjects at every QoS and load the options ask for, taking turns load by load, so that a
+ * change in what else the machine is doing hits all subjects alike rather than one of them.
+ */
+export async function runInterleaved(
+  records: SubjectRecord[],
+  generator: LoadGenerator,
+  options: BenchOptions,
+  progress: Progress,
+): Promise<void> {
+  for (const qos of options.qos) {
+    await runQos(records, qos, generator, options, progress);
+  }
 }
