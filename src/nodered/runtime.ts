@@ -1,4 +1,4 @@
-import type { EventEmitter } from "node:events";
+import { type EventEmitter, once } from "node:events";
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -58,6 +58,7 @@ const FLOW_FILE = "flows.json";
 const HTTP_NODE_ROOT = "/api";
 const MAX_LOG_TEXT = 300;
 const FLOWS_START_LIMIT_MS = 30_000;
+const DEPLOY_FINISH_LIMIT_MS = 10_000;
 
 /**
  * The embedded Node-RED: the editor, the admin API and the flows, in the hub's process. It is the only importer
@@ -69,6 +70,9 @@ export class NodeRedRuntime {
   private readonly logger: Logger;
   private server: http.Server | undefined;
   private red: NodeRedModule | undefined;
+  private unwatchDeploys: () => void = () => undefined;
+  /** Set while a deploy restarts the flows; see `watchDeploys`. */
+  private restarting: Promise<unknown> | undefined;
 
   constructor(private readonly options: NodeRedRuntimeOptions) {
     this.logger = options.logger;
@@ -95,7 +99,9 @@ export class NodeRedRuntime {
     const server = this.server;
     this.red = undefined;
     this.server = undefined;
+    this.unwatchDeploys();
     if (red !== undefined) {
+      await this.deployFinished();
       await red
         .stop()
         .catch((error: Error) => this.logger.warn(`failed to stop the Node-RED flows (${error.message})`));
@@ -123,6 +129,7 @@ export class NodeRedRuntime {
     const settled = this.flowsSettled(red.events);
     await red.start();
     await settled;
+    this.watchDeploys(red.events);
     const url = editorUrl(this.options.host, (server.address() as AddressInfo).port);
     this.logger.info(`Node-RED editor listening on ${url}`);
 
@@ -154,6 +161,40 @@ export class NodeRedRuntime {
       events.on("flows:started", settle);
       events.on("runtime-event", onState);
     });
+  }
+
+  /**
+   * Tracks deploys: Node-RED answers a deploy once the old flows have stopped and starts the new ones after, so a
+   * stop right after a deploy would race that start and leave flows running.
+   */
+  private watchDeploys(events: EventEmitter): void {
+    const onStopped = (): void => {
+      this.restarting = once(events, "flows:started");
+    };
+    const onStarted = (): void => {
+      this.restarting = undefined;
+    };
+    events.on("flows:stopped", onStopped);
+    events.on("flows:started", onStarted);
+    this.unwatchDeploys = () => {
+      events.off("flows:stopped", onStopped);
+      events.off("flows:started", onStarted);
+      this.unwatchDeploys = () => undefined;
+    };
+  }
+
+  private async deployFinished(): Promise<void> {
+    const restarting = this.restarting;
+    this.restarting = undefined;
+    if (restarting === undefined) {
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise((resolve) => {
+      timer = setTimeout(resolve, DEPLOY_FINISH_LIMIT_MS);
+    });
+    await Promise.race([restarting, limit]);
+    clearTimeout(timer);
   }
 
   private refuseUnsafeExposure(): void {

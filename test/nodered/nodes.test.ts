@@ -25,9 +25,12 @@ interface NodeLike {
 
 const helper = require("node-red-node-test-helper") as TestHelper;
 helper.init(require.resolve("node-red"));
-const nodes = ["config", "mood", "emotion", "scene", "classify"].map((name) =>
-  require(`../../src/nodered/nodes/emotion-hub-${name}.js`),
-);
+const nodes = [
+  ...["config", "mood", "emotion", "scene", "classify"].map((name) =>
+    require(`../../src/nodered/nodes/emotion-hub-${name}.js`),
+  ),
+  require("@node-red/nodes/core/common/25-catch.js"),
+];
 
 const SCORES = { anger: 0.02, disgust: 0.01, fear: 0.03, joy: 0.05, neutral: 0.09, sadness: 0.72, surprise: 0.08 };
 
@@ -62,7 +65,12 @@ describe.each(brokerKinds())("emotion-hub nodes through %s", (kind) => {
   async function load(...flowNodes: object[]): Promise<void> {
     const tab = { id: "tab", type: "tab", label: "test" };
     const hub = { id: "hub", type: "emotion-hub-config", broker: broker.url, baseTopic: base };
-    await helper.load(nodes, [tab, hub, ...flowNodes.map((node) => ({ z: "tab", hub: "hub", ...node }))]);
+    const inTab = flowNodes.map((node) => ({ z: "tab", x: 100, y: 100, ...node }));
+    await helper.load(nodes, [tab, hub, ...inTab.map((node) => (isOurs(node) ? { hub: "hub", ...node } : node))]);
+  }
+
+  function isOurs(node: object): boolean {
+    return (node as { type: string }).type.startsWith("emotion-hub-");
   }
 
   function nextOutput(id: string): Promise<Record<string, unknown>> {
@@ -287,6 +295,23 @@ describe.each(brokerKinds())("emotion-hub nodes through %s", (kind) => {
     helper.getNode("scene").receive({ payload: {} });
 
     expect((await output).payload).toMatchObject({ status: "error", error: { code: "timeout" } });
+  });
+
+  it("scene node with no room raises an error for Catch nodes and publishes nothing", async () => {
+    await load(
+      { id: "scene", type: "emotion-hub-scene", room: "", lightingMode: "off", wires: [[]] },
+      { id: "catch", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
+      { id: "caught", type: "helper" },
+    );
+    const published = await peer.expect(`${base}/#`);
+    const caught = nextOutput("caught");
+
+    helper.getNode("scene").receive({ payload: { lighting: { on: false } } });
+    expect((await caught).error).toMatchObject({ message: expect.stringMatching(/no room for the scene/) });
+    // Published after the failed request: if the node had published, its message would have arrived first.
+    await peer.publish(`${base}/marker`, { marker: true });
+
+    expect((await published.message).body).toEqual({ marker: true });
   });
 
   it("classify node sends text and returns the hub's scores for its own transaction", async () => {
