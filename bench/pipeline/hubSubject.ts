@@ -35,17 +35,22 @@ async function waitOnline(brokerUrl: string, statusTopic: string, hub: ManagedPr
   try {
     await client.waitConnected();
     await new Promise<void>((resolve, reject) => {
+      const fail = (message: string) => {
+        clearTimeout(timer);
+        reject(new Error(message));
+      };
       const timer = setTimeout(
-        () => reject(new Error(`no 'online' on '${statusTopic}' within ${READY_TIMEOUT_MS} ms`)),
+        () => fail(`no 'online' on '${statusTopic}' within ${READY_TIMEOUT_MS} ms`),
         READY_TIMEOUT_MS,
       );
-      void hub.exited.then((code) => reject(new Error(`the hub exited with code ${code} before it was online`)));
-      void client.subscribe(statusTopic, (_topic, payload) => {
+      void hub.exited.then((code) => fail(`the hub exited with code ${code} before it was online`));
+      const online = (_topic: string, payload: Buffer) => {
         if (payload.toString("utf8") === "online") {
           clearTimeout(timer);
           resolve();
         }
-      });
+      };
+      client.subscribe(statusTopic, online).catch((error: Error) => fail(error.message));
     });
   } finally {
     await client.close();
