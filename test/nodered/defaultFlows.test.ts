@@ -1,14 +1,17 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
+import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/logger.js";
+import { type Logger, silentLogger } from "../../src/logger.js";
 import { NodeRedRuntime } from "../../src/nodered/runtime.js";
 import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
 import { EditorStatus } from "./support/editorStatus.js";
 import { MqttPeer, uniqueBase } from "./support/mqttPeer.js";
 
 const SEED = path.resolve(import.meta.dirname, "../../flows/flows.json");
+const CLASSIFY_EXAMPLE = path.resolve(import.meta.dirname, "../../examples/Classify text.json");
 const SCORES = { anger: 0.02, disgust: 0.01, fear: 0.03, joy: 0.05, neutral: 0.09, sadness: 0.72, surprise: 0.08 };
 
 interface FlowNode {
@@ -67,6 +70,12 @@ describe.each(brokerKinds())("the default Mood scenes flow through %s", (kind) =
 
   /** Starts the runtime on the given flows and resolves once the mood node listens. */
   async function startFlows(flows: FlowNode[], base: string): Promise<void> {
+    const url = await startRuntime(flows, base, silentLogger());
+    editor = await EditorStatus.connect(url);
+    await editor.waitFor("room_mood", (status) => status.text === "listening");
+  }
+
+  async function startRuntime(flows: FlowNode[], base: string, logger: Logger): Promise<string> {
     const userDir = mkdtempSync(path.join(tmpdir(), "emotion-hub-flows-"));
     dirs.push(userDir);
     mkdirSync(userDir, { recursive: true });
@@ -77,11 +86,11 @@ describe.each(brokerKinds())("the default Mood scenes flow through %s", (kind) =
       userDir,
       credentialSecret: "test-secret-0123",
       hub: { mqttUrl: broker.url, baseTopic: base },
-      logger: silentLogger(),
+      logger,
     });
     const { url } = await runtime.start();
-    editor = await EditorStatus.connect(url);
-    await editor.waitFor("room_mood", (status) => status.text === "listening");
+
+    return url;
   }
 
   function mood(room: string, name: string) {
@@ -149,5 +158,38 @@ describe.each(brokerKinds())("the default Mood scenes flow through %s", (kind) =
 
     const status = await editor?.waitFor("scene_joy", (s) => s.fill === "green" && s.shape === "dot");
     expect(status?.text).toBe("kitchen: applied joy: bright and upbeat");
+  });
+
+  it("runs the Classify text example without the text reaching any log", async () => {
+    const base = uniqueBase();
+    const text = "What a lovely surprise, thank you so much!";
+    const logged: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, callback) {
+        logged.push(chunk.toString());
+        callback();
+      },
+    });
+    await peer.respond(
+      `${base}/request/classify`,
+      () => `${base}/response/classify`,
+      (request) => ({
+        status: request.text === text ? "ok" : "error",
+        data: { scores: { ...SCORES, sadness: 0.05, surprise: 0.8 }, labels: ["surprise"], top: "surprise" },
+        transaction: request.transaction,
+      }),
+    );
+    const example = JSON.parse(readFileSync(CLASSIFY_EXAMPLE, "utf8")) as FlowNode[];
+    const url = await startRuntime(example, base, pino({ level: "debug" }, sink));
+    editor = await EditorStatus.connect(url);
+    await editor.waitFor("classify_node", (status) => status.text === "connected");
+
+    const injected = await fetch(new URL("inject/classify_inject", url), { method: "POST" });
+    expect(injected.status).toBe(200);
+
+    const status = await editor.waitFor("classify_node", (s) => s.fill === "green" && s.shape === "dot");
+    expect(status.text).toBe("surprise: 80%");
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.filter((line) => line.includes("lovely"))).toEqual([]);
   });
 });
