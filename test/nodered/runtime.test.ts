@@ -253,6 +253,12 @@ describe("the nodes as an installed package", () => {
   });
 });
 
+describe("the examples", () => {
+  it("include the default flow exactly as it is seeded", () => {
+    expect(readFileSync(path.join(ROOT, "examples/Mood scenes.json"), "utf8")).toBe(readFileSync(SEED, "utf8"));
+  });
+});
+
 describe("isLoopback", () => {
   it("accepts only addresses of this machine", () => {
     expect(["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"].every(isLoopback)).toBe(true);
