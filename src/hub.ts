@@ -410,6 +410,11 @@ export class Hub {
     return url;
   }
 
+  /** The Home Assistant connection, once started. */
+  get homeAssistant(): HomeAssistantClient | undefined {
+    return this.ha;
+  }
+
   /** What `/healthz` says. */
   health(): Health {
     const mqtt = this.mqtt?.connected ?? false;

@@ -1,6 +1,11 @@
 import { once } from "node:events";
 import net from "node:net";
-import { Aedes } from "aedes";
+// aedes is pinned to 0.51 (CommonJS): 1.2 did not forward retained publishes to clients already subscribed, here;
+// they only reached later subscribers, so a dashboard would miss live state changes.
+import aedes from "aedes";
+
+type Aedes = ReturnType<typeof aedes.createBroker>;
+
 import type { Logger } from "../logger.js";
 
 export interface EmbeddedBrokerOptions {
@@ -19,15 +24,15 @@ export class EmbeddedBroker {
   ) {}
 
   static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-    const aedes = await Aedes.createBroker();
-    const server = net.createServer({ noDelay: true }, (socket) => aedes.handle(socket));
+    const broker = aedes.createBroker();
+    const server = net.createServer({ noDelay: true }, (socket) => broker.handle(socket));
     server.listen(options.port, options.host);
     await once(server, "listening");
     const address = server.address() as net.AddressInfo;
     const url = `mqtt://${options.host}:${address.port}`;
     options.logger.info(`embedded MQTT broker listening on ${url}`);
 
-    return new EmbeddedBroker(aedes, server, url);
+    return new EmbeddedBroker(broker, server, url);
   }
 
   get port(): number {

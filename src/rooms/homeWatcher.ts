@@ -24,9 +24,9 @@ export class HomeWatcher {
 
   start(): void {
     const { client } = this.options;
+    // Learn who the hub is before reporting the connection, so no early change of its own looks foreign.
     client.on("connected", () => {
-      this.options.onConnection(true);
-      void this.learn();
+      void this.learn().finally(() => this.options.onConnection(true));
     });
     client.on("disconnected", () => this.options.onConnection(false));
     client.on("state_changed", (event) => {

@@ -11,7 +11,8 @@ export type OverrideSetting = EmotionLabel | "auto";
 export interface RoomSettings {
   automation: boolean;
   override: OverrideSetting;
-  holdMinutes: number;
+  /** Set by a person; until then the configured `override.holdTime` applies. */
+  holdMinutes?: number;
 }
 
 interface StoredSettings {
@@ -54,7 +55,7 @@ export class RoomControls {
   room(room: string): RoomSettings {
     let settings = this.settings.rooms[room];
     if (settings === undefined) {
-      settings = { automation: true, override: "auto", holdMinutes: this.options.defaultHoldMinutes };
+      settings = { automation: true, override: "auto" };
       this.settings.rooms[room] = settings;
     }
 
@@ -71,7 +72,10 @@ export class RoomControls {
     await mqtt.subscribe(topics.set(topics.hold("+")), (t, p) => this.setHold(this.roomOf(t), p.toString()));
     await mqtt.subscribe(topics.reset("+"), (topic) => this.reset(this.roomOf(topic)));
     for (const room of this.options.rooms) {
-      this.options.onHoldTime(room, this.room(room).holdMinutes);
+      const minutes = this.room(room).holdMinutes;
+      if (minutes !== undefined) {
+        this.options.onHoldTime(room, minutes);
+      }
     }
     await this.publishAll();
   }
@@ -90,7 +94,8 @@ export class RoomControls {
     const settings = this.room(room);
     await mqtt.publish(topics.automation(room), onOff(settings.automation), { retain: true });
     await mqtt.publish(topics.override(room), settings.override, { retain: true });
-    await mqtt.publish(topics.hold(room), String(settings.holdMinutes), { retain: true });
+    const hold = settings.holdMinutes ?? this.options.defaultHoldMinutes;
+    await mqtt.publish(topics.hold(room), String(hold), { retain: true });
   }
 
   private roomOf(topic: string): string | undefined {

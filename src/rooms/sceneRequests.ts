@@ -64,11 +64,11 @@ export class SceneRequests {
     if (!parsed.ok) {
       metrics.sceneCalls.inc({ outcome: "invalid" });
       logger.warn(`rejected scene request on '${topic}' (${parsed.error})`);
-      await this.publish(room, {
-        scene: "custom",
-        status: "error",
-        error: { code: "invalid_scene", message: parsed.error },
-      });
+      const error = { code: "invalid_scene", message: parsed.error };
+      await this.publish(
+        this.outcome({ scene: "custom", status: "error", error, transaction: transactionOf(payload) }),
+        room,
+      );
       return;
     }
     await this.apply(room, settings.area, parsed.scene);
@@ -81,22 +81,27 @@ export class SceneRequests {
     if (refusal !== undefined) {
       metrics.sceneCalls.inc({ outcome: refusal.code });
       logger.info(`skipped scene '${name}' for room '${room}' (${refusal.message})`);
-      await this.publish(room, { scene: name, status: "error", error: refusal, transaction: scene.transaction });
+      await this.publish(
+        this.outcome({ scene: name, status: "error", error: refusal, transaction: scene.transaction }),
+        room,
+      );
       return;
     }
     this.options.beforeApply(room);
     const result = await this.options.applier.apply(room, area, scene);
     metrics.sceneCalls.inc({ outcome: result.status });
-    const outcome = await this.publish(room, {
+    const outcome = this.outcome({
       scene: name,
       status: result.status,
       error: result.error,
       transaction: scene.transaction,
     });
+    // The explanation (logbook, event) is written before the outcome, so whoever waits on the outcome sees it.
     await this.options.afterApply(room, scene, outcome, result.contexts);
+    await this.publish(outcome, room);
   }
 
-  private async publish(room: string, fields: Omit<SceneOutcome, "at">): Promise<SceneOutcome> {
+  private outcome(fields: Omit<SceneOutcome, "at">): SceneOutcome {
     const outcome: SceneOutcome = { ...fields, at: new Date().toISOString() };
     if (outcome.error === undefined) {
       delete outcome.error;
@@ -104,8 +109,22 @@ export class SceneRequests {
     if (outcome.transaction === undefined) {
       delete outcome.transaction;
     }
-    await this.options.mqtt.publish(this.options.topics.scene(room), outcome, { retain: true, qos: 1 });
 
     return outcome;
+  }
+
+  private async publish(outcome: SceneOutcome, room: string): Promise<void> {
+    await this.options.mqtt.publish(this.options.topics.scene(room), outcome, { retain: true, qos: 1 });
+  }
+}
+
+/** The caller's transaction from a payload that failed validation, so the error still reaches the caller. */
+function transactionOf(payload: Buffer): string | undefined {
+  try {
+    const value = (JSON.parse(payload.toString("utf8")) as { transaction?: unknown }).transaction;
+
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
   }
 }

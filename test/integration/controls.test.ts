@@ -1,0 +1,147 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
+import { type HubFixture, SAD_SENTENCES, startHub } from "../support/hubFixture.js";
+
+const SCENE = { name: "bright", lighting: { on: true, brightness_pct: 90 } };
+
+describe.each(brokerKinds())("Home Assistant controls and manual override through %s", (kind) => {
+  let broker: TestBroker;
+  let fixture: HubFixture;
+
+  beforeAll(async () => {
+    broker = await startBroker(kind);
+  });
+
+  afterAll(async () => {
+    await broker.stop();
+  });
+
+  afterEach(async () => {
+    await fixture?.stop();
+  });
+
+  async function requestScene(room: string, transaction: string) {
+    const { base, probe } = fixture;
+    await probe.publish(`${base}/${room}/scene/set`, { ...SCENE, transaction });
+
+    return (await probe.waitFor(`${base}/${room}/scene`, (m) => m.json().transaction === transaction)).json();
+  }
+
+  it("publishes discovery for the hub and each room, with no transcript in any payload", async () => {
+    fixture = await startHub(broker.url);
+    const prefix = `${fixture.base}-ha`;
+    const { Probe } = await import("../support/probe.js");
+    const ha = await Probe.connect(broker.url, [`${prefix}/#`]);
+    const room = await ha.waitFor(`${prefix}/device/+/config`, (m) => m.text.includes("living_room_mood"));
+    await ha.waitFor(`${prefix}/device/+/config`, (m) => m.text.includes("kitchen"));
+    expect(room.retained).toBe(true);
+    ha.clear();
+    await ha.publish(`${prefix}/status`, "online");
+    const again = await ha.waitFor(`${prefix}/device/+/config`, (m) => !m.retained && m.text.includes("living_room"));
+    expect(again.json()).toHaveProperty("origin");
+    for (const message of ha.seen) {
+      expect(message.text).not.toMatch(/"text"|transcript"/);
+    }
+    await ha.close();
+  });
+
+  it("stops a room's scenes when its automation is switched off, and the hub's when it is switched off", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe } = fixture;
+    await fixture.hub.homeAssistant?.waitConnected();
+    await probe.publish(`${base}/living_room/automation/set`, "OFF");
+    await probe.waitFor(`${base}/living_room/automation`, (m) => m.text === "OFF");
+    expect(await requestScene("living_room", "a1")).toMatchObject({
+      status: "error",
+      error: { code: "automation_off" },
+    });
+    expect(await requestScene("kitchen", "a2")).toMatchObject({ status: "ok" });
+
+    await probe.publish(`${base}/hub/enabled/set`, "OFF");
+    await probe.waitFor(`${base}/hub/enabled`, (m) => m.text === "OFF");
+    expect(await requestScene("kitchen", "a3")).toMatchObject({ status: "error", error: { code: "disabled" } });
+  });
+
+  it("forces a mood with the override select and returns to neutral on reset", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe } = fixture;
+    await probe.publish(`${base}/kitchen/override/set`, "joy");
+    const forced = (await probe.waitFor(`${base}/kitchen/mood`, (m) => m.json().mood === "joy")).json();
+    expect(forced).toMatchObject({ mood: "joy", previous: "neutral", reason: "override" });
+    await probe.waitFor(`${base}/kitchen/override`, (m) => m.text === "joy");
+
+    await probe.publish(`${base}/kitchen/reset`, "PRESS");
+    const reset = (await probe.waitFor(`${base}/kitchen/mood`, (m) => m.json().reason === "reset")).json();
+    expect(reset).toMatchObject({ mood: "neutral", previous: "joy" });
+    await probe.waitFor(`${base}/kitchen/override`, (m) => m.text === "auto");
+  });
+
+  it("holds a forced mood against what is said until the override returns to auto", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe } = fixture;
+    await probe.publish(`${base}/living_room/override/set`, "joy");
+    await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().mood === "joy");
+    for (const [index, sentence] of SAD_SENTENCES.entries()) {
+      await probe.publish(`${base}/living_room/transcript`, JSON.stringify({ text: sentence, id: `s${index}` }));
+    }
+    await probe.waitFor(`${base}/living_room/emotion`, (m) => m.json().id === `s${SAD_SENTENCES.length - 1}`);
+    expect(probe.seen.filter((m) => m.topic === `${base}/living_room/mood`).map((m) => m.json().mood)).toEqual(["joy"]);
+  });
+
+  it("pauses a room after a person's change in Home Assistant and resumes after the hold time", async () => {
+    fixture = await startHub(broker.url, { override: { holdTime: 2, grace: 0 } });
+    const { base, probe, home } = fixture;
+    await fixture.hub.homeAssistant?.waitConnected();
+    await probe.waitFor(`${base}/hub/state`, (m) => m.json().homeassistant === "connected");
+    expect(await requestScene("living_room", "p0")).toMatchObject({ status: "ok" });
+
+    home.manualChange("light.living_room_light", { state: "off" }, "person-user-id");
+    await probe.waitFor(`${base}/living_room/paused`, (m) => m.text === "ON");
+    const started = await probe.waitFor(`${base}/events`, (m) => m.json().type === "override_started");
+    expect(started.json()).toMatchObject({ room: "living_room", reason: "manual change of light.living_room_light" });
+    expect(await requestScene("living_room", "p1")).toMatchObject({ status: "error", error: { code: "paused" } });
+
+    await probe.waitFor(`${base}/living_room/paused`, (m) => m.text === "OFF");
+    expect(await requestScene("living_room", "p2")).toMatchObject({ status: "ok" });
+  });
+
+  it("takes a hold time in minutes from Home Assistant and ignores one out of range", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe } = fixture;
+    await probe.waitFor(`${base}/living_room/hold`, (m) => m.text === "30");
+    await probe.publish(`${base}/living_room/hold/set`, "999");
+    await probe.publish(`${base}/living_room/hold/set`, "45");
+    await probe.waitFor(`${base}/living_room/hold`, (m) => m.text === "45");
+
+    const holds = probe.seen.filter((m) => m.topic === `${base}/living_room/hold`).map((m) => m.text);
+    expect(holds).not.toContain("999");
+    expect(holds.at(-1)).toBe("45");
+  });
+
+  it("does not pause for the hub's own changes", async () => {
+    fixture = await startHub(broker.url, { override: { holdTime: 600, grace: 0 } });
+    const { base, probe } = fixture;
+    await fixture.hub.homeAssistant?.waitConnected();
+    await probe.waitFor(`${base}/hub/state`, (m) => m.json().homeassistant === "connected");
+    for (let i = 0; i < 3; i++) {
+      expect(await requestScene("living_room", `own${i}`)).toMatchObject({ status: "ok" });
+    }
+
+    expect(probe.seen.some((m) => m.topic === `${base}/living_room/paused` && m.text === "ON")).toBe(false);
+  });
+
+  it("writes an explanation to the logbook and the event stream when a scene is applied", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe, home } = fixture;
+    await fixture.hub.homeAssistant?.waitConnected();
+    await probe.publish(`${base}/living_room/override/set`, "sadness");
+    await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().mood === "sadness");
+    await probe.publish(`${base}/living_room/scene/set`, { name: "Comfort", lighting: { on: true }, transaction: "x" });
+    const event = (await probe.waitFor(`${base}/events`, (m) => m.json().type === "scene_applied")).json();
+    expect(event).toMatchObject({ room: "living_room", after: "Comfort" });
+
+    const logbook = home.calls.find((c) => c.domain === "logbook" && c.service === "log");
+    expect(logbook?.service_data).toMatchObject({ name: "emotion-hub" });
+    expect(logbook?.service_data.message).toMatch(/^Living room .*sad.* → scene Comfort$/);
+  });
+});
