@@ -91,10 +91,19 @@ async function startSubject(name: SubjectName, broker: Mosquitto, options: Bench
   return STARTERS[name]({ ...context(broker, dir), model: options.model });
 }
 
-function report(options: BenchOptions, head: string, records: SubjectRecord[], failures: string[]): string {
+async function collectNotes(record: SubjectRecord, options: BenchOptions): Promise<void> {
+  const { subject, notes } = record;
+  notes.push(...options.qos.map((qos) => subject.note(qos)).filter((note): note is string => note !== undefined));
+  try {
+    notes.push(...((await subject.diagnostics?.()) ?? []));
+  } catch (error) {
+    notes.push(`failed to read the ${subject.name}'s own figures (${(error as Error).message})`);
+  }
+}
+
+function report(head: string, records: SubjectRecord[], failures: string[]): string {
   const sections = [head];
-  for (const { subject, rows } of records.filter((record) => record.rows.length > 0)) {
-    const notes = options.qos.map((qos) => subject.note(qos)).filter((note): note is string => note !== undefined);
+  for (const { subject, rows, notes } of records.filter((record) => record.rows.length > 0)) {
     sections.push(subjectTable(subject.name, rows, notes));
   }
   sections.push(ratios(records.flatMap((record) => record.rows)));
@@ -126,7 +135,7 @@ async function main(options: BenchOptions): Promise<number> {
   const records: SubjectRecord[] = [];
   for (const name of names) {
     try {
-      records.push({ subject: await startSubject(name, broker, options), rows: [] });
+      records.push({ subject: await startSubject(name, broker, options), rows: [], notes: [] });
     } catch (error) {
       failures.push(`${name}: failed to start (${(error as Error).message})`);
     }
@@ -135,10 +144,11 @@ async function main(options: BenchOptions): Promise<number> {
   await runInterleaved(records, generator, options, progress);
   await generator.close();
   for (const record of records) {
+    await collectNotes(record, options);
     await record.subject.stop();
   }
   await broker.stop();
-  process.stdout.write(report(options, head, records, failures));
+  process.stdout.write(report(head, records, failures));
 
   return failures.length === 0 && records.every((record) => record.failure === undefined) ? 0 : 1;
 }

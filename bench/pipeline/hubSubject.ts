@@ -4,21 +4,23 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { silentLogger } from "../../src/logger.js";
 import { MqttClient } from "../../src/mqtt/client.js";
+import { summarizeHubMetrics } from "./hubMetrics.js";
 import type { ManagedProcess } from "./managedProcess.js";
+import { freePort } from "./ports.js";
 import type { Qos, Subject, SubjectContext } from "./subject.js";
 
 const ROOM = "bench";
 const READY_TIMEOUT_MS = 120_000;
 
 /** The hub as a user would run it against their own broker, minus Node-RED, discovery and a real home. */
-function hubConfig(context: SubjectContext, baseTopic: string): object {
+function hubConfig(context: SubjectContext, baseTopic: string, httpPort: number): object {
   const config: Record<string, unknown> = {
     mqtt: { url: context.brokerUrl, baseTopic },
     homeassistant: { simulated: { host: "127.0.0.1", port: 0 } },
     rooms: { [ROOM]: { area: ROOM } },
     transcripts: { hermes: false },
     nodered: { enabled: false },
-    http: { host: "127.0.0.1", port: 0 },
+    http: { host: "127.0.0.1", port: httpPort },
     discovery: { enabled: false },
     logLevel: "warn",
   };
@@ -64,7 +66,8 @@ async function waitOnline(brokerUrl: string, statusTopic: string, hub: ManagedPr
 export async function startHub(context: SubjectContext): Promise<Subject> {
   const baseTopic = `bench-hub-${randomBytes(4).toString("hex")}`;
   const configFile = join(context.dir, "emotion-hub.yaml");
-  writeFileSync(configFile, stringify(hubConfig(context, baseTopic)));
+  const httpPort = await freePort();
+  writeFileSync(configFile, stringify(hubConfig(context, baseTopic, httpPort)));
   const cli = join(context.root, "dist", "cli.js");
   const hub = context.processes.start("hub", process.execPath, [cli, "start", "--config", configFile], {
     cwd: context.root,
@@ -84,6 +87,10 @@ export async function startHub(context: SubjectContext): Promise<Subject> {
       qos === 1
         ? "the hub subscribes to transcripts and publishes emotion events at QoS 0, so only the bench's publish is QoS 1"
         : undefined,
+    diagnostics: async () => {
+      const response = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+      return [summarizeHubMetrics(await response.text())];
+    },
     alive: () => hub.running,
     tail: () => hub.tail(),
     stop: () => hub.stop(),

@@ -18,6 +18,8 @@ export interface Subject {
   /** Why a QoS column does not mean what it says for this subject, if it does not. */
   note(qos: Qos): string | undefined;
   alive(): boolean;
+  /** Lines about the run that only the subject can tell (the hub's own metrics), read before it stops. */
+  diagnostics?(): Promise<string[]>;
   /** The last lines the subject wrote, to explain a failure. */
   tail(): string;
   stop(): Promise<void>;

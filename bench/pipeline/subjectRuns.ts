@@ -46,6 +46,8 @@ async function warmUp(generator: LoadGenerator, options: BenchOptions): Promise<
 export interface SubjectRecord {
   subject: Subject;
   rows: RunRow[];
+  /** Notes printed under the subject's table. */
+  notes: string[];
   failure?: string;
 }
 
