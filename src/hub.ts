@@ -7,7 +7,6 @@ import { ClassificationBatcher } from "./emotion/batcher.js";
 import type { Classifier } from "./emotion/classifier.js";
 import { createClassifier } from "./emotion/classifierFactory.js";
 import { EventBus } from "./eventBus.js";
-import { hubEvent, logbookEntry } from "./explain/explanation.js";
 import { HomeAssistantClient } from "./homeassistant/client.js";
 import { SimulatedHome } from "./homeassistant/simulatedHome.js";
 import { type Health, HttpServer } from "./http/server.js";
@@ -16,7 +15,7 @@ import { Metrics } from "./metrics.js";
 import { MoodTracker } from "./mood/moodTracker.js";
 import { MqttClient } from "./mqtt/client.js";
 import { EmbeddedBroker } from "./mqtt/embeddedBroker.js";
-import { type HubEvent, type HubState, type MoodEvent, type SceneOutcome, Topics } from "./mqtt/topics.js";
+import { type HubState, Topics } from "./mqtt/topics.js";
 import { NodeRedRuntime } from "./nodered/runtime.js";
 import { OverrideTracker } from "./override/overrideTracker.js";
 import { resolveFromPackage, VERSION } from "./packageInfo.js";
@@ -24,9 +23,9 @@ import { type HubEvents, Pipeline } from "./pipeline.js";
 import { ClassifyRequests } from "./rooms/classifyRequests.js";
 import { EntityRooms } from "./rooms/entityRooms.js";
 import { HomeWatcher } from "./rooms/homeWatcher.js";
-import { type OverrideSetting, RoomControls } from "./rooms/roomControls.js";
-import { type Refusal, SceneRequests } from "./rooms/sceneRequests.js";
-import type { Scene } from "./scenes/scene.js";
+import { RoomControls } from "./rooms/roomControls.js";
+import { RoomCoordinator } from "./rooms/roomCoordinator.js";
+import { SceneRequests } from "./rooms/sceneRequests.js";
 import { SceneApplier } from "./scenes/sceneApplier.js";
 import { TranscriptIntake } from "./transcripts/intake.js";
 import { transcriptSources } from "./transcripts/sources.js";
@@ -60,14 +59,12 @@ export class Hub {
   private readonly bus: EventBus<HubEvents>;
   private readonly mood: MoodTracker;
   private readonly override: OverrideTracker;
-  private readonly lastScene = new Map<string, string>();
-  private readonly lastMood = new Map<string, MoodEvent>();
   private state: HubState = { homeassistant: "disconnected", model: "loading", transcripts: 0, version: VERSION };
   private publishedTranscripts = -1;
   private mqtt?: MqttClient;
   private ha?: HomeAssistantClient;
   private controls?: RoomControls;
-  private pipeline?: Pipeline;
+  private rooms?: RoomCoordinator;
   private timer?: NodeJS.Timeout;
   private stopping?: Promise<void>;
   endpoints?: HubEndpoints;
@@ -263,12 +260,21 @@ export class Hub {
       metrics: this.metrics,
       logger: logger.child({ module: "mood" }),
       maxPending: MAX_PENDING,
-      tracking: (room) => controls.room(room).override === "auto",
+      tracking: (room) => this.rooms?.tracking(room) ?? true,
     });
-    this.pipeline = pipeline;
-    this.bus.on("mood", (change) => {
-      this.lastMood.set(change.room, change);
+    const rooms = new RoomCoordinator({
+      rooms: config.rooms,
+      mqtt,
+      topics: this.topics,
+      mood: this.mood,
+      override: this.override,
+      controls: () => this.controls,
+      publishMood: (change) => pipeline.publishMood(change),
+      logbook: async (entry) => (await ha.callService("logbook", "log", entry)).context.id,
+      logger: logger.child({ module: "rooms" }),
     });
+    this.rooms = rooms;
+    this.bus.on("mood", (change) => rooms.noteMood(change));
     await controls.start();
     await this.startScenes(mqtt, ha);
     await new ClassifyRequests({
@@ -290,8 +296,8 @@ export class Hub {
       defaultHoldMinutes: Math.max(1, Math.round(config.override.holdTime / 60)),
       file: path.join(path.resolve(config.nodered.userDir), "emotion-hub-settings.json"),
       logger: logger.child({ module: "controls" }),
-      onOverride: (room, setting) => this.applyOverride(room, setting),
-      onReset: (room) => this.resetRoom(room),
+      onOverride: (room, setting) => this.rooms?.applyOverride(room, setting),
+      onReset: (room) => this.rooms?.resetRoom(room),
       onHoldTime: (room, minutes) => this.override.setHoldTime(room, minutes * 60_000),
     });
     this.controls = controls;
@@ -334,9 +340,9 @@ export class Hub {
       topics: this.topics,
       rooms: config.rooms,
       applier,
-      refusal: (room) => this.sceneRefusal(room),
+      refusal: (room) => this.rooms?.sceneRefusal(room),
       beforeApply: (room) => this.override.noteOwnCall(room),
-      afterApply: (room, scene, outcome, contexts) => this.explainScene(room, scene, outcome, contexts),
+      afterApply: async (room, scene, outcome, contexts) => this.rooms?.explainScene(room, scene, outcome, contexts),
       metrics: this.metrics,
       logger: logger.child({ module: "scenes" }),
     });
@@ -345,7 +351,7 @@ export class Hub {
       entityRooms: new EntityRooms(config.rooms),
       override: this.override,
       logger: logger.child({ module: "override" }),
-      onPaused: (room, entityId, until) => this.onPaused(room, entityId, until),
+      onPaused: async (room, entityId, until) => this.rooms?.onPaused(room, entityId, until),
       onConnection: (connected) => this.onHomeAssistantConnection(connected),
     });
     watcher.start();
@@ -423,87 +429,6 @@ export class Hub {
     return { ok: mqtt && homeassistant && this.state.model === "ready", mqtt, homeassistant, model: this.state.model };
   }
 
-  private sceneRefusal(room: string): Refusal | undefined {
-    if (this.controls?.enabled === false) {
-      return { code: "disabled", message: "the hub is switched off" };
-    }
-    if (this.controls?.room(room).automation === false) {
-      return { code: "automation_off", message: "automatic scenes are off for this room" };
-    }
-    const until = this.override.pausedUntil(room);
-    if (until !== undefined && this.override.isPaused(room)) {
-      const time = new Date(until).toTimeString().slice(0, 5);
-      return { code: "paused", message: `paused by a manual change until ${time}` };
-    }
-
-    return undefined;
-  }
-
-  private async explainScene(room: string, scene: Scene, outcome: SceneOutcome, contexts: string[]): Promise<void> {
-    for (const context of contexts) {
-      this.override.noteOwnCall(room, context);
-    }
-    const before = this.lastScene.get(room) ?? null;
-    const mood = this.lastMood.get(room) ?? this.mood.current(room);
-    const reason = `mood ${mood.mood} (${Math.round(mood.confidence * 100)} %)`;
-    if (outcome.status === "error") {
-      await this.publishEvent(
-        hubEvent("scene_failed", room, before, outcome.scene, outcome.error?.message ?? "", outcome.at),
-      );
-      return;
-    }
-    this.lastScene.set(room, outcome.scene);
-    await this.publishEvent(hubEvent("scene_applied", room, before, outcome.scene, reason, outcome.at));
-    const roomConfig = this.options.config.rooms[room];
-    const entry = logbookEntry({ id: room, name: roomConfig?.name }, mood, scene.name ?? "custom");
-    try {
-      const result = await this.ha?.callService("logbook", "log", entry);
-      if (result) {
-        this.override.noteOwnCall(room, result.context.id);
-      }
-    } catch (error) {
-      this.logger.warn(`failed to call logbook.log for room '${room}' (${(error as Error).message})`);
-    }
-  }
-
-  private async applyOverride(room: string, setting: OverrideSetting): Promise<void> {
-    this.logger.info(`mood override for room '${room}' set to ${setting}`);
-    if (setting === "auto") {
-      return;
-    }
-    const change = this.mood.force(room, setting, "override");
-    if (change !== undefined) {
-      await this.pipeline?.publishMood(change);
-    }
-  }
-
-  private async resetRoom(room: string): Promise<void> {
-    this.logger.info(`room '${room}' reset to neutral`);
-    if (this.override.resume(room)) {
-      await this.publishPaused(room, false, "reset");
-    }
-    const change = this.mood.reset(room);
-    if (change !== undefined) {
-      await this.pipeline?.publishMood(change);
-    }
-  }
-
-  private async onPaused(room: string, entityId: string, until: number): Promise<void> {
-    const time = new Date(until).toTimeString().slice(0, 5);
-    this.logger.info(`automatic scenes for room '${room}' paused until ${time} (manual change of '${entityId}')`);
-    await this.publishPaused(room, true, `manual change of ${entityId}`);
-  }
-
-  private async publishPaused(room: string, paused: boolean, reason: string): Promise<void> {
-    const type: HubEvent["type"] = paused ? "override_started" : "override_ended";
-    await this.mqtt?.publish(this.topics.paused(room), paused ? "ON" : "OFF", { retain: true });
-    await this.publishEvent(hubEvent(type, room, !paused, paused, reason, Date.now()));
-  }
-
-  private async publishEvent(event: HubEvent): Promise<void> {
-    await this.mqtt?.publish(this.topics.events(), event);
-  }
-
   private onHomeAssistantConnection(connected: boolean): void {
     this.metrics.homeAssistantConnected.set(connected ? 1 : 0);
     this.state.homeassistant = connected ? "connected" : "disconnected";
@@ -517,15 +442,7 @@ export class Hub {
 
   private async tick(): Promise<void> {
     try {
-      for (const change of this.mood.tick()) {
-        if (this.controls?.room(change.room).override === "auto") {
-          await this.pipeline?.publishMood(change);
-        }
-      }
-      for (const room of this.override.tick()) {
-        this.logger.info(`automatic scenes for room '${room}' resumed`);
-        await this.publishPaused(room, false, "hold time over");
-      }
+      await this.rooms?.tick();
       if (this.state.transcripts !== this.publishedTranscripts && this.mqtt?.connected) {
         await this.publishState();
       }
