@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
 import { type HubFixture, SAD_SENTENCES, startHub } from "../support/hubFixture.js";
@@ -60,6 +63,19 @@ describe.each(brokerKinds())("Home Assistant controls and manual override throug
     await probe.publish(`${base}/hub/enabled/set`, "OFF");
     await probe.waitFor(`${base}/hub/enabled`, (m) => m.text === "OFF");
     expect(await requestScene("kitchen", "a3")).toMatchObject({ status: "error", error: { code: "disabled" } });
+  });
+
+  it("keeps a person's settings across a restart of the hub", async () => {
+    const userDir = mkdtempSync(join(tmpdir(), "emotion-hub-settings-"));
+    fixture = await startHub(broker.url, { nodered: { enabled: false, userDir } });
+    await fixture.probe.publish(`${fixture.base}/kitchen/automation/set`, "OFF");
+    await fixture.probe.waitFor(`${fixture.base}/kitchen/automation`, (m) => m.text === "OFF");
+    await fixture.stop();
+
+    fixture = await startHub(broker.url, { nodered: { enabled: false, userDir } });
+    const { base, probe } = fixture;
+    await probe.waitFor(`${base}/kitchen/automation`, (m) => m.text === "OFF");
+    expect(probe.seen.filter((m) => m.topic === `${base}/kitchen/automation`).map((m) => m.text)).not.toContain("ON");
   });
 
   it("forces a mood with the override select and returns to neutral on reset", async () => {
