@@ -98,7 +98,7 @@ describe("NodeRedRuntime", () => {
     const url = await start({ userDir: dir });
     const flows = [
       { id: "deployed_tab", type: "tab", label: "Deployed", disabled: false, info: "" },
-      { id: "deployed_hub", type: "emotion-hub-config", name: "remote", broker: "mqtt://10.0.0.2:1883", baseTopic: "" },
+      { id: "deployed_hub", type: "emotion-hub-config", name: "remote", broker: "mqtt://127.0.0.1:9", baseTopic: "" },
       {
         id: "deployed_mood",
         type: "emotion-hub-mood",
