@@ -1,4 +1,23 @@
-/** One sample line of the Prometheus text format: `name{labels} value`. */
+/** Running totals from the hub's /metrics, enough to tell where its time goes between two readings. */
+export interface HubCounters {
+  classified: number;
+  /** Sum and count of the classification-wait histogram (seconds). */
+  classifySeconds: number;
+  classifyCount: number;
+  /** Sum and count of the transcript-to-emotion histogram (seconds, measured on a millisecond clock). */
+  inHubSeconds: number;
+  inHubCount: number;
+  /** Rejected transcripts by reason label, e.g. `{reason="overloaded"}`. */
+  rejected: Record<string, number>;
+}
+
+/** What the hub's own figures say about one run: mean milliseconds, and transcripts it turned away. */
+export interface HubInternals {
+  classifyMs: number;
+  inHubMs: number;
+  rejected: number;
+}
+
 interface Sample {
   name: string;
   labels: string;
@@ -21,27 +40,49 @@ function total(all: Sample[], name: string): number {
   return all.filter((sample) => sample.name === name).reduce((sum, sample) => sum + sample.value, 0);
 }
 
-function meanMs(all: Sample[], histogram: string): string {
-  const count = total(all, `${histogram}_count`);
+/** Reads the totals out of the Prometheus text the hub serves on /metrics. */
+export function parseHubCounters(text: string): HubCounters {
+  const all = samples(text);
+  const rejected: Record<string, number> = {};
+  for (const sample of all.filter((s) => s.name === "emotion_hub_transcripts_rejected_total" && s.value > 0)) {
+    rejected[sample.labels] = sample.value;
+  }
 
-  return count > 0 ? `${((total(all, `${histogram}_sum`) / count) * 1000).toFixed(2)} ms` : "-";
+  return {
+    classified: total(all, "emotion_hub_classifications_total"),
+    classifySeconds: total(all, "emotion_hub_classification_seconds_sum"),
+    classifyCount: total(all, "emotion_hub_classification_seconds_count"),
+    inHubSeconds: total(all, "emotion_hub_transcript_to_emotion_seconds_sum"),
+    inHubCount: total(all, "emotion_hub_transcript_to_emotion_seconds_count"),
+    rejected,
+  };
 }
 
-/**
- * What the hub's own /metrics says about the whole bench (warm-ups included): how many transcripts it classified,
- * the mean wait for a classification, the mean time from arrival to publishing inside the hub, and rejections.
- */
-export function summarizeHubMetrics(text: string): string {
-  const all = samples(text);
-  const rejected = all
-    .filter((sample) => sample.name === "emotion_hub_transcripts_rejected_total" && sample.value > 0)
-    .map((sample) => `${sample.labels} ${sample.value}`);
-  const classified = total(all, "emotion_hub_classifications_total");
+function rejectedTotal(counters: HubCounters): number {
+  return Object.values(counters.rejected).reduce((sum, value) => sum + value, 0);
+}
+
+function meanMs(seconds: number, count: number): number {
+  return count > 0 ? (seconds / count) * 1000 : Number.NaN;
+}
+
+/** The hub's figures for what happened between two readings. */
+export function hubInternals(before: HubCounters, after: HubCounters): HubInternals {
+  return {
+    classifyMs: meanMs(after.classifySeconds - before.classifySeconds, after.classifyCount - before.classifyCount),
+    inHubMs: meanMs(after.inHubSeconds - before.inHubSeconds, after.inHubCount - before.inHubCount),
+    rejected: rejectedTotal(after) - rejectedTotal(before),
+  };
+}
+
+/** One line about the whole bench (warm-ups included), for the notes under the hub's table. */
+export function summarizeHubCounters(counters: HubCounters): string {
+  const rejected = Object.entries(counters.rejected).map(([labels, value]) => `${labels} ${value}`);
 
   return [
-    `hub /metrics over the whole bench: ${classified} classified`,
-    `mean wait for a classification ${meanMs(all, "emotion_hub_classification_seconds")}`,
-    `mean transcript to emotion event inside the hub ${meanMs(all, "emotion_hub_transcript_to_emotion_seconds")} (millisecond clock)`,
+    `hub /metrics over the whole bench: ${counters.classified} classified`,
+    `mean wait for a classification ${meanMs(counters.classifySeconds, counters.classifyCount).toFixed(2)} ms`,
+    `mean transcript to emotion event inside the hub ${meanMs(counters.inHubSeconds, counters.inHubCount).toFixed(2)} ms`,
     `rejected ${rejected.length > 0 ? rejected.join(", ") : "none"}`,
   ].join(", ");
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { silentLogger } from "../../src/logger.js";
 import { MqttClient } from "../../src/mqtt/client.js";
-import { summarizeHubMetrics } from "./hubMetrics.js";
+import { type HubCounters, parseHubCounters, summarizeHubCounters } from "./hubMetrics.js";
 import type { ManagedProcess } from "./managedProcess.js";
 import { freePort } from "./ports.js";
 import type { Qos, Subject, SubjectContext } from "./subject.js";
@@ -59,6 +59,15 @@ async function waitOnline(brokerUrl: string, statusTopic: string, hub: ManagedPr
   }
 }
 
+async function readCounters(httpPort: number): Promise<HubCounters> {
+  const response = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+  if (!response.ok) {
+    throw new Error(`GET /metrics answered ${response.status}`);
+  }
+
+  return parseHubCounters(await response.text());
+}
+
 /**
  * Starts `node dist/cli.js start` (build first) with a generated config pointing at the bench's broker; transcripts
  * go to `<base>/bench/transcript` and emotion events, carrying the transcript's id, come back on `<base>/bench/emotion`.
@@ -87,10 +96,8 @@ export async function startHub(context: SubjectContext): Promise<Subject> {
       qos === 1
         ? "the hub subscribes to transcripts and publishes emotion events at QoS 0, so only the bench's publish is QoS 1"
         : undefined,
-    diagnostics: async () => {
-      const response = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
-      return [summarizeHubMetrics(await response.text())];
-    },
+    counters: () => readCounters(httpPort),
+    diagnostics: async () => [summarizeHubCounters(await readCounters(httpPort))],
     alive: () => hub.running,
     tail: () => hub.tail(),
     stop: () => hub.stop(),

@@ -32,22 +32,30 @@ function load(row: RunRow): string {
   return row.rate === undefined ? "full speed" : `${row.rate}/s`;
 }
 
-/** The table of one subject's runs. */
+function internalsCells(row: RunRow): string[] {
+  const internals = row.internals;
+  if (internals === undefined) {
+    return ["-", "-", "-"];
+  }
+
+  return [ms(internals.classifyMs), ms(internals.inHubMs), String(internals.rejected)];
+}
+
+/** The table of one subject's runs; the hub's has its own figures for each run as well. */
 export function subjectTable(subject: SubjectName, rows: RunRow[], notes: string[]): string {
   const header = ["QoS", "load", "sent", "received", "lost", "p50 ms", "p95 ms", "p99 ms", "max ms", "msg/s", "RSS MB"];
+  const withInternals = rows.some((row) => row.internals !== undefined);
+  if (withInternals) {
+    header.push("classify ms", "in hub ms", "rejected");
+  }
   const lines = rows.map((row) => {
     const r = row.result;
     const numbers = [r.sent, r.received, r.lost].map(String);
     const latency = [r.p50, r.p95, r.p99, r.max].map(ms);
+    const line = [String(row.qos), load(row), ...numbers, ...latency, Math.round(r.throughput).toString()];
+    line.push(row.rssMb.toFixed(0), ...(withInternals ? internalsCells(row) : []));
 
-    return [
-      String(row.qos),
-      load(row),
-      ...numbers,
-      ...latency,
-      Math.round(r.throughput).toString(),
-      row.rssMb.toFixed(0),
-    ];
+    return line;
   });
   const extra = rows
     .filter((row) => row.result.publishErrors > 0 || row.result.strays > 0)
@@ -57,14 +65,14 @@ export function subjectTable(subject: SubjectName, rows: RunRow[], notes: string
     );
   const lags = rows.filter((row) => row.rate !== undefined).map((row) => row.result.sendLagP99);
   const lagNote = `scheduler: p99 lateness of a paced send ${ms(Math.max(...lags))} ms at worst`;
+  const internalsNote = withInternals
+    ? [
+        "classify ms and in hub ms: the hub's own means for the run (/metrics), waiting for the model and arrival to publish",
+      ]
+    : [];
+  const allNotes = [...notes, ...internalsNote, ...extra, lagNote].map((note) => `- ${note}`);
 
-  return [
-    `### ${subject}: ${TITLES[subject]}`,
-    "",
-    table(header, lines),
-    "",
-    ...[...notes, ...extra, lagNote].map((note) => `- ${note}`),
-  ].join("\n");
+  return [`### ${subject}: ${TITLES[subject]}`, "", table(header, lines), "", ...allNotes].join("\n");
 }
 
 function find(rows: RunRow[], subject: SubjectName, qos: Qos, rate: number | undefined): RunRow | undefined {

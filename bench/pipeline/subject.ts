@@ -1,3 +1,4 @@
+import type { HubCounters } from "./hubMetrics.js";
 import type { ProcessGroup } from "./processGroup.js";
 
 export type Qos = 0 | 1;
@@ -20,6 +21,8 @@ export interface Subject {
   alive(): boolean;
   /** Lines about the run that only the subject can tell (the hub's own metrics), read before it stops. */
   diagnostics?(): Promise<string[]>;
+  /** The subject's own running totals (the hub's /metrics), read before and after each run. */
+  counters?(): Promise<HubCounters>;
   /** The last lines the subject wrote, to explain a failure. */
   tail(): string;
   stop(): Promise<void>;

@@ -1,3 +1,4 @@
+import { type HubInternals, hubInternals } from "./hubMetrics.js";
 import type { LoadGenerator } from "./loadGenerator.js";
 import type { Measurement, RunResult } from "./measurement.js";
 import type { BenchOptions } from "./options.js";
@@ -13,6 +14,8 @@ export interface RunRow {
   result: RunResult;
   /** Highest resident memory of the subject process during the run, MiB. */
   rssMb: number;
+  /** What the subject's own metrics say about the run (the hub only). */
+  internals?: HubInternals;
 }
 
 const WARMUP_RATE = 500;
@@ -22,18 +25,22 @@ const FLOOD_DRAIN = { stallMs: 3000, maxMs: 120_000 };
 
 export type Progress = (line: string) => void;
 
-async function measured(
-  subject: Subject,
-  run: () => Promise<Measurement>,
-): Promise<{ result: RunResult; rssMb: number }> {
+type Measured = Pick<RunRow, "result" | "rssMb" | "internals">;
+
+async function measured(subject: Subject, run: () => Promise<Measurement>): Promise<Measured> {
+  // The subject's own figures only explain the run; failing to read them must not fail it.
+  const read = () => subject.counters?.().catch(() => undefined);
+  const before = await read();
   const sampler = new RssSampler(subject.pid);
   let rssMb = 0;
   sampler.start();
   const measurement = await run().finally(() => {
     rssMb = sampler.stop();
   });
+  const after = await read();
+  const internals = before !== undefined && after !== undefined ? hubInternals(before, after) : undefined;
 
-  return { result: measurement.result(), rssMb };
+  return { result: measurement.result(), rssMb, internals };
 }
 
 /** Both kinds of load once, unmeasured, so that JIT compilation and lazy set-up happen before the clock runs. */
