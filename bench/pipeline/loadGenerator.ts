@@ -68,6 +68,7 @@ export class LoadGenerator {
       if (Date.now() > deadline || !alive()) {
         throw new Error(alive() ? `no answer on '${this.route?.output}' within ${timeoutMs} ms` : "the subject exited");
       }
+
       this.send(measurement, sequence);
       await sleep(200);
     }
@@ -95,6 +96,7 @@ export class LoadGenerator {
           resolve();
           return;
         }
+
         setTimeout(tick, Math.max(0, start + next * interval - performance.now() - 0.5));
       };
       tick();
@@ -143,6 +145,7 @@ export class LoadGenerator {
     if (route === undefined) {
       throw new Error("the load generator is not attached to a subject");
     }
+
     const text = UTTERANCES[sequence % UTTERANCES.length];
     const body = JSON.stringify({ text, id: measurement.id(sequence) });
     measurement.markSent(sequence, performance.now(), lag);
@@ -157,11 +160,13 @@ export class LoadGenerator {
     if (measurement === undefined) {
       return;
     }
+
     const id = idOf(payload);
     if (id === undefined) {
       measurement.strays++;
       return;
     }
+
     if (measurement.markReceived(id, now)) {
       this.afterReceipt?.();
     }
@@ -180,6 +185,7 @@ export class LoadGenerator {
       if (now - lastProgress > limits.stallMs || now - started > limits.maxMs) {
         return;
       }
+
       await sleep(POLL_MS);
     }
   }
@@ -188,6 +194,7 @@ export class LoadGenerator {
 function idOf(payload: Buffer): string | undefined {
   try {
     const id = (JSON.parse(payload.toString("utf8")) as { id?: unknown }).id;
+
     return typeof id === "string" ? id : undefined;
   } catch {
     return undefined;

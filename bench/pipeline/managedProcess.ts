@@ -51,6 +51,7 @@ export class ManagedProcess {
     if (!this.running) {
       return;
     }
+
     this.child.kill("SIGTERM");
     const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
     await this.exited;

@@ -72,6 +72,7 @@ export class Measurement {
       this.strays++;
       return false;
     }
+
     this.state[sequence] = RECEIVED;
     this.latencies[this.received++] = now - (this.sentAt[sequence] ?? now);
     this.lastReceiveAt = now;
@@ -103,6 +104,7 @@ export class Measurement {
     if (dash < 0 || id.slice(0, dash) !== this.tag) {
       return undefined;
     }
+
     const sequence = Number(id.slice(dash + 1));
 
     return Number.isInteger(sequence) && sequence >= 0 && sequence < this.capacity ? sequence : undefined;

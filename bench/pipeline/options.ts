@@ -49,6 +49,7 @@ function positive(value: string | undefined, fallback: number, what: string): nu
   if (value === undefined) {
     return fallback;
   }
+
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) {
     throw new Error(`${what} must be a positive number, not '${value}'`);

@@ -20,9 +20,11 @@ export async function waitForPort(port: number, timeoutMs: number, alive: () => 
     if (!alive()) {
       throw new Error(`the process meant to listen on port ${port} exited`);
     }
+
     if (await accepts(port)) {
       return;
     }
+
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);

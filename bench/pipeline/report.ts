@@ -83,6 +83,7 @@ function verdict(p50: number, p99: number, target: number | undefined, row: RunR
   if (target === undefined) {
     return [];
   }
+
   // At full speed latency is the window divided by the throughput (Little's law); the target is for paced loads.
   if (row.rate === undefined) {
     return ["n/a"];
@@ -102,6 +103,7 @@ function latencyRatios(rows: RunRow[], peer: SubjectName, target?: number): stri
     if (other === undefined) {
       continue;
     }
+
     const p50 = hub.result.p50 / other.result.p50;
     const p99 = hub.result.p99 / other.result.p99;
     const line = [String(hub.qos), load(hub), ms(hub.result.p50), ms(other.result.p50), ratio(p50)];
@@ -120,6 +122,7 @@ function throughputRatios(rows: RunRow[]): string {
     if (peer === undefined) {
       continue;
     }
+
     const value = hub.result.throughput / peer.result.throughput;
     const numbers = [hub.result.throughput, peer.result.throughput].map((n) => Math.round(n).toString());
     lines.push([
@@ -141,6 +144,7 @@ export function ratios(rows: RunRow[]): string {
   if (!has("hub")) {
     return "";
   }
+
   const parts: string[] = [];
   if (has("relay")) {
     parts.push(

@@ -3,6 +3,7 @@ export function percentile(sorted: Float64Array, fraction: number): number {
   if (sorted.length === 0) {
     return Number.NaN;
   }
+
   const rank = Math.ceil(fraction * sorted.length) - 1;
 
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] ?? Number.NaN;

@@ -63,6 +63,7 @@ async function step(record: SubjectRecord, what: string, progress: Progress, run
   if (record.failure !== undefined) {
     return;
   }
+
   progress(`${record.subject.name}: ${what}`);
   try {
     await run();

@@ -17,6 +17,7 @@ export function transpileTree(entry: string, root: string, outDir: string): stri
     if (done.has(file)) {
       continue;
     }
+
     done.add(file);
     const source = readFileSync(file, "utf8");
     const output = ts.transpileModule(source, {
