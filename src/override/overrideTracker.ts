@@ -175,7 +175,8 @@ export class OverrideTracker {
     }
     const lastCall = this.lastOwnCall.get(room);
 
-    return lastCall !== undefined && this.now() - lastCall <= this.graceMs;
+    // Strictly inside the grace period: a grace of 0 means none, even for a change in the same millisecond.
+    return lastCall !== undefined && this.now() - lastCall < this.graceMs;
   }
 
   private isOwnContext(context: HaContext): boolean {
