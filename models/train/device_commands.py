@@ -37,7 +37,16 @@ TEMPLATES = [
     "{p}put {g} on the grocery list", "{p}call {who}", "{p}text {who} that i am on my way",
     "{p}how many minutes left on the timer", "{p}stop the timer", "{p}next track", "{p}previous song",
     "{p}turn on {sc} scene", "{p}activate the {sc} scene in the {r}", "{p}start the {ap}", "{p}turn off the {ap}",
+    # Information requests: questions are common to a voice assistant and must not read as surprise.
+    "{p}what day is it", "{p}what is the date {d}", "{p}when is my next appointment", "{p}who is at the door",
+    "{p}how warm will it be {d}", "{p}how long until sunset", "{p}what is playing right now",
+    "{p}what is the {q} like {d}", "{p}how much power is the {ap} using", "{p}is the {ap} still running",
+    "{p}when does the {ap} finish", "{p}what song is this", "{p}do i have any meetings {d}",
+    "{p}how far is it to {place}", "{p}what is the traffic like {d}", "{p}did anyone ring the bell",
+    "{p}where is my phone", "{p}is the {s} in the {r} on", "{p}what is the time in {place}",
+    "{p}how many steps did i walk {d}", "{p}what are the headlines", "{p}tell me the {q} in the {r}",
 ]
+PLACES = ["london", "the airport", "work", "the station", "tokyo", "the city centre", "grandmas house"]
 DAYS = ["today", "tonight", "this weekend", "on monday", "on friday", "this afternoon"]
 GROCERIES = ["bread", "butter", "coffee", "apples", "dish soap", "toilet paper", "rice", "cheese"]
 WHO = ["mum", "dad", "the office", "my sister", "alex", "sam", "the dentist"]
@@ -51,6 +60,7 @@ def _fill(template: str, rng: random.Random) -> str:
         pc=rng.choice(PERCENTS), c=rng.choice(COLOURS), t=rng.choice(TEMPS), m=rng.choice(MEDIA),
         q=rng.choice(QUANTITIES), tm=rng.choice(TIMES), o=rng.choice(OPENABLE), d=rng.choice(DAYS),
         g=rng.choice(GROCERIES), who=rng.choice(WHO), sc=rng.choice(SCENES), ap=rng.choice(APPLIANCES),
+        place=rng.choice(PLACES),
     )
 
 

@@ -30,5 +30,7 @@ def normalize(text: str, max_chars: int) -> str:
 
 
 def tokenize(text: str, vocab: dict[str, int], max_chars: int, max_tokens: int) -> list[int]:
+    """Word ids, at most max_tokens; a text with no word at all reads as one unknown word."""
     words = normalize(text, max_chars).split(" ")
-    return [vocab.get(w, UNK_ID) for w in words if w][:max_tokens]
+    ids = [vocab.get(w, UNK_ID) for w in words if w][:max_tokens]
+    return ids or [UNK_ID]

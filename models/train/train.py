@@ -41,10 +41,14 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--epochs", type=int, default=8)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--embed-lr", type=float, default=0.0, help="learning rate of the embeddings (default: --lr)")
     p.add_argument("--dropout", type=float, default=0.5)
+    p.add_argument("--word-dropout", type=float, default=0.0, help="share of training words replaced by unknown")
+    p.add_argument("--pos-weight", action="store_true", help="weigh rare labels' positives up")
     p.add_argument("--heads", type=int, default=1)
-    p.add_argument("--blank-augment", type=int, default=300)
-    p.add_argument("--device-augment", type=int, default=2500)
+    p.add_argument("--blank-augment", type=int, default=600)
+    p.add_argument("--reexport", action="store_true", help="export the last trained network again, no training")
+    p.add_argument("--device-augment", type=int, default=3500)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--version", default="1.0.0")
@@ -206,8 +210,12 @@ def metrics(probs: np.ndarray, gold: np.ndarray, thresholds: np.ndarray) -> dict
 def train(args, model: WordCnn, train_seqs, train_y, dev_seqs, dev_y) -> tuple[dict, float]:
     dense = [p for n, p in model.named_parameters() if not n.startswith("embed.")]
     opt_dense = torch.optim.Adam(dense, lr=args.lr)
-    opt_embed = torch.optim.SparseAdam(list(model.embed.parameters()), lr=args.lr)
+    opt_embed = torch.optim.SparseAdam(list(model.embed.parameters()), lr=args.embed_lr or args.lr)
     order = list(range(len(train_seqs)))
+    positives = train_y.sum(axis=0)
+    # Rare labels (disgust, fear) weigh more, by the square root of their imbalance, so the features learn them.
+    pos_weight = torch.from_numpy(np.sqrt((len(train_y) - positives) / positives).astype(np.float32)) \
+        if args.pos_weight else None
     best_state, best_f1, stale = None, -1.0, 0
     for epoch in range(args.epochs):
         model.train()
@@ -216,9 +224,13 @@ def train(args, model: WordCnn, train_seqs, train_y, dev_seqs, dev_y) -> tuple[d
         for i in range(0, len(order), args.batch):
             idx = order[i : i + args.batch]
             ids = pad_batch([train_seqs[j] for j in idx])
+            if args.word_dropout > 0:
+                # Unknown words happen at run time (speech errors, rare words); practise on some.
+                drop = (torch.rand(ids.shape) < args.word_dropout) & (ids > textnorm.UNK_ID)
+                ids = ids.masked_fill(drop, textnorm.UNK_ID)
             logits = model(ids)
             target = torch.from_numpy(train_y[idx]).expand_as(logits)
-            loss = F.binary_cross_entropy_with_logits(logits, target)
+            loss = F.binary_cross_entropy_with_logits(logits, target, pos_weight=pos_weight)
             opt_dense.zero_grad()
             opt_embed.zero_grad()
             loss.backward()
@@ -314,7 +326,12 @@ def render_card(args, model_json_path: str) -> None:
         "SIZE_MB": f"{size / 1e6:.1f}", "TRAINED": meta["training"]["trainedAt"],
         "EPOCHS": str(meta["training"]["epochs"]), "SECONDS": str(meta["training"]["seconds"]),
         "AUGMENT": str(meta["training"]["deviceCommandsAdded"]),
-        "BLANKS": str(meta["training"]["blankTextsAdded"]), "GLOVE_HITS": f"{meta['training']['gloveRows']:,}",
+        "BLANKS": str(meta["training"]["blankTextsAdded"]),
+        "HEADS": str(meta["training"]["heads"]), "LR": str(meta["training"].get("lr", 1e-3)),
+        "POS_WEIGHT": " with rare labels' positives weighted by the square root of their imbalance"
+        if meta["training"].get("posWeight") else "",
+        "WORD_DROPOUT": f", {meta['training'].get('wordDropout', 0):.0%} of training words replaced by the unknown word"
+        if meta["training"].get("wordDropout") else "", "GLOVE_HITS": f"{meta['training']['gloveRows']:,}",
     }
     for key, value in values.items():
         card = card.replace("{{" + key + "}}", value)
@@ -322,14 +339,7 @@ def render_card(args, model_json_path: str) -> None:
         f.write(card)
 
 
-def main() -> None:
-    args = parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-    random.seed(args.seed)
-    rng = np.random.default_rng(args.seed)
-    started = time.time()
-
+def read_data(args) -> dict:
     train_texts, train_y = read_tsv(os.path.join(args.data, "train.tsv"))
     dev_texts, dev_y = read_tsv(os.path.join(args.data, "dev.tsv"))
     device_test = read_device_test(args.device_test)
@@ -338,51 +348,80 @@ def main() -> None:
         textnorm.normalize(t, MAX_CHARS) for t in commands}
     if overlap:
         raise SystemExit(f"device command templates produce test sentences; change the templates: {sorted(overlap)}")
-
     neutral = np.zeros((len(commands), len(LABELS)), dtype=np.float32)
     neutral[:, NEUTRAL] = 1.0
-    all_texts = train_texts + commands
-    all_y = np.concatenate([train_y, neutral])
-    train_norm = [textnorm.normalize(t, MAX_CHARS) for t in all_texts]
+    return {"texts": train_texts + commands, "y": np.concatenate([train_y, neutral]), "commands": len(commands),
+            "dev_texts": dev_texts, "dev_y": dev_y, "device_test": device_test}
 
+
+def train_model(args, data: dict) -> tuple[WordCnn, list[str], dict]:
+    rng = np.random.default_rng(args.seed)
     glove_words, glove = embeddings.load(args.cache)
-    vocab = build_vocab(train_norm, glove_words, args.vocab_size)
+    vocab = build_vocab([textnorm.normalize(t, MAX_CHARS) for t in data["texts"]], glove_words, args.vocab_size)
     vocab_index = {w: i for i, w in enumerate(vocab)}
     table, hits = init_embeddings(vocab, glove_words, glove, rng)
     print(f"vocabulary {len(vocab)} words, {hits} from GloVe", flush=True)
 
-    train_seqs = [textnorm.tokenize(t, vocab_index, MAX_CHARS, MAX_TOKENS) for t in all_texts]
-    # Texts with no known word (emoji, other scripts, noise) reach the model as no ids or only unknown ids.
+    train_seqs = [textnorm.tokenize(t, vocab_index, MAX_CHARS, MAX_TOKENS) for t in data["texts"]]
+    # Texts with no known word (emoji, other scripts, noise) reach the model as unknown ids only.
     # Teach it that these say nothing: neutral.
-    blanks = [[]] * args.blank_augment + [[textnorm.UNK_ID] * (1 + i % 6) for i in range(args.blank_augment)]
+    blanks = [[textnorm.UNK_ID] * (1 + i % 6) for i in range(args.blank_augment)]
     blank_y = np.zeros((len(blanks), len(LABELS)), dtype=np.float32)
     blank_y[:, NEUTRAL] = 1.0
-    train_seqs += blanks
-    all_y = np.concatenate([all_y, blank_y])
-    dev_seqs = [textnorm.tokenize(t, vocab_index, MAX_CHARS, MAX_TOKENS) for t in dev_texts]
+    dev_seqs = [textnorm.tokenize(t, vocab_index, MAX_CHARS, MAX_TOKENS) for t in data["dev_texts"]]
     kernels = [int(k) for k in args.kernels.split(",")]
     model = WordCnn(table, kernels, args.filters, args.dropout, args.heads)
-    best_state, _ = train(args, model, train_seqs, all_y, dev_seqs, dev_y)
+    best_state, _ = train(args, model, train_seqs + blanks, np.concatenate([data["y"], blank_y]), dev_seqs,
+                          data["dev_y"])
     model.load_state_dict(best_state)
-
-    quant = QuantizedCnn(model)
-    probs = predict(quant, dev_seqs, sigmoid=False)
-    thresholds = tune_thresholds(probs, dev_y)
-    dev_metrics = metrics(probs, dev_y, thresholds)
-    device_report = device_check(quant, device_test, vocab_index, thresholds)
-    print(f"shipped model: dev macro-F1 {dev_metrics['macroF1']:.4f}, device commands non-neutral "
-          f"{device_report['nonNeutral']}/{device_report['count']}", flush=True)
     info = {
         "data": "GoEmotions ekman train.tsv (+ template device commands as neutral), thresholds tuned on dev.tsv",
         "architecture": f"{args.heads} word-CNN head(s), kernels {args.kernels} x {args.filters}, "
                         "GloVe-initialised 100-d embeddings",
-        "heads": args.heads,
-        "vocabularySize": len(vocab), "gloveRows": hits, "deviceCommandsAdded": len(commands),
-        "blankTextsAdded": 2 * args.blank_augment,
-        "epochs": args.epochs, "seed": args.seed, "seconds": round(time.time() - started),
+        "heads": args.heads, "kernels": kernels, "filters": args.filters,
+        "vocabularySize": len(vocab), "gloveRows": hits, "deviceCommandsAdded": data["commands"],
+        "blankTextsAdded": len(blanks), "epochs": args.epochs, "seed": args.seed, "lr": args.lr,
+        "embedLr": args.embed_lr or args.lr, "wordDropout": args.word_dropout, "posWeight": args.pos_weight,
         "trainedAt": datetime.date.today().isoformat(), "torch": torch.__version__,
     }
-    export(args, quant, vocab, thresholds, dev_metrics, device_report, dev_texts, info)
+    return model, vocab, info
+
+
+def load_saved(path: str) -> tuple[WordCnn, list[str], dict]:
+    saved = torch.load(path)
+    info = saved["info"]
+    table = np.zeros((len(saved["vocab"]), EMBED_DIM), dtype=np.float32)
+    model = WordCnn(table, info["kernels"], info["filters"], 0.0, info["heads"])
+    model.load_state_dict(saved["state"])
+    return model, saved["vocab"], info
+
+
+def main() -> None:
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    started = time.time()
+    data = read_data(args)
+    saved_path = os.path.join(args.cache, f"{os.path.basename(os.path.normpath(args.out))}.pt")
+    if args.reexport:
+        # Re-export the last trained network (for example after a tokenizer change) without training again.
+        model, vocab, info = load_saved(saved_path)
+    else:
+        model, vocab, info = train_model(args, data)
+        info["seconds"] = round(time.time() - started)
+        torch.save({"state": model.state_dict(), "vocab": vocab, "info": info}, saved_path)
+
+    vocab_index = {w: i for i, w in enumerate(vocab)}
+    dev_seqs = [textnorm.tokenize(t, vocab_index, MAX_CHARS, MAX_TOKENS) for t in data["dev_texts"]]
+    quant = QuantizedCnn(model)
+    probs = predict(quant, dev_seqs, sigmoid=False)
+    thresholds = tune_thresholds(probs, data["dev_y"])
+    dev_metrics = metrics(probs, data["dev_y"], thresholds)
+    device_report = device_check(quant, data["device_test"], vocab_index, thresholds)
+    print(f"shipped model: dev macro-F1 {dev_metrics['macroF1']:.4f}, device commands non-neutral "
+          f"{device_report['nonNeutral']}/{device_report['count']}", flush=True)
+    export(args, quant, vocab, thresholds, dev_metrics, device_report, data["dev_texts"], info)
     render_card(args, os.path.join(args.out, "model.json"))
     print(f"wrote {args.out}", flush=True)
 

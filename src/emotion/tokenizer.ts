@@ -30,7 +30,10 @@ export class Tokenizer {
     return this.#ids.size;
   }
 
-  /** Word ids of the voice-style text, at most `maxTokens` of them; unknown words get `unkId`. */
+  /**
+   * Word ids of the voice-style text, at most `maxTokens` of them; unknown words get `unkId`. A text with no word
+   * at all (empty, emoji, punctuation) reads as one unknown word, which the model learnt to call neutral.
+   */
   encode(text: string): number[] {
     const { maxChars, maxTokens, unkId } = this.settings;
     const ids: number[] = [];
@@ -43,6 +46,6 @@ export class Tokenizer {
       }
     }
 
-    return ids;
+    return ids.length > 0 ? ids : [unkId];
   }
 }

@@ -46,6 +46,16 @@ describe("odd input", () => {
     expect(neutral.length).toBeGreaterThanOrEqual(Math.ceil(ODD_TEXTS.length * 0.7));
   });
 
+  it.each(["", "😀🎉", "?!", "\u0000\u0007"])(
+    "calls %j, which holds no word, neutral and nothing else",
+    async (text) => {
+      const [result] = await classifier.classify([text]);
+
+      expect(result?.top).toBe("neutral");
+      expect(result?.labels).toEqual(["neutral"]);
+    },
+  );
+
   it("scores a text the same alone and in a batch with longer texts", async () => {
     const [alone] = await classifier.classify(["i am so happy"]);
     const [batched] = await classifier.classify(["i am so happy", "tell me a story ".repeat(20), ""]);

@@ -47,8 +47,9 @@ describe("Tokenizer", () => {
     expect(tokenizer.encode("the the the the the the")).toEqual([4, 4, 4, 4]);
   });
 
-  it("gives no ids for text without letters or digits", () => {
-    expect(tokenizer.encode("?! 🙂")).toEqual([]);
+  it("reads a text without letters or digits as one unknown word", () => {
+    expect(tokenizer.encode("?! 🙂")).toEqual([1]);
+    expect(tokenizer.encode("")).toEqual([1]);
   });
 
   it("tokenises contractions without the apostrophe", () => {
