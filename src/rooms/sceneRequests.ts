@@ -35,24 +35,44 @@ export interface SceneRequestsOptions {
   logger: Logger;
 }
 
+/** A room's scenes: the one being applied, and at most one waiting behind it. */
+interface RoomQueue {
+  running: Promise<void>;
+  waiting?: Scene;
+}
+
 /**
  * Serves `<base>/<room>/scene/set`: validates the scene, applies it through Home Assistant unless refused, and
  * publishes the outcome, retained, on `<base>/<room>/scene` with the request's transaction echoed.
+ *
+ * A room applies one scene at a time, so the service calls of two scenes never interleave. Requests that
+ * arrive meanwhile wait, and only the latest of them is applied: the room should end up as last asked, and
+ * the ones in between are answered `superseded`.
  */
 export class SceneRequests {
+  private readonly queues = new Map<string, RoomQueue>();
+
   constructor(private readonly options: SceneRequestsOptions) {}
 
   async start(): Promise<void> {
     const { mqtt, topics } = this.options;
-    await mqtt.subscribe(topics.anySceneSet(), (topic, payload) => this.handle(topic, payload), 1);
+    await mqtt.subscribe(topics.anySceneSet(), (topic, payload, retained) => this.handle(topic, payload, retained), 1);
   }
 
+  /** Stops taking requests and resolves once the scenes already taken (under way or waiting) are done. */
   async stop(): Promise<void> {
     await this.options.mqtt.unsubscribe(this.options.topics.anySceneSet());
+    await Promise.all([...this.queues.values()].map((queue) => queue.running));
   }
 
-  private async handle(topic: string, payload: Buffer): Promise<void> {
+  private async handle(topic: string, payload: Buffer, retained: boolean): Promise<void> {
     const { topics, rooms, metrics, logger } = this.options;
+    if (retained) {
+      // A retained request would be replayed by the broker on every reconnect and re-apply an old scene.
+      metrics.sceneCalls.inc({ outcome: "invalid" });
+      logger.warn(`ignored retained scene request on '${topic}' (publish scene requests without the retain flag)`);
+      return;
+    }
     const room = topics.roomOf(topic);
     const settings = room === undefined ? undefined : rooms[room];
     if (room === undefined || settings === undefined) {
@@ -71,7 +91,61 @@ export class SceneRequests {
       );
       return;
     }
-    await this.apply(room, settings.area, parsed.scene);
+    await this.enqueue(room, settings.area, parsed.scene);
+  }
+
+  /** Applies the scene now if the room is idle; otherwise it waits, replacing (and answering) an older waiter. */
+  private async enqueue(room: string, area: string, scene: Scene): Promise<void> {
+    const queue = this.queues.get(room);
+    if (queue === undefined) {
+      const running = this.drain(room, area, scene);
+      this.queues.set(room, { running });
+      await running;
+      return;
+    }
+    const superseded = queue.waiting;
+    queue.waiting = scene;
+    if (superseded !== undefined) {
+      await this.supersede(room, superseded);
+    }
+  }
+
+  private async drain(room: string, area: string, first: Scene): Promise<void> {
+    try {
+      for (let scene: Scene | undefined = first; scene !== undefined; scene = this.takeWaiting(room)) {
+        await this.applyLogged(room, area, scene);
+      }
+    } finally {
+      this.queues.delete(room);
+    }
+  }
+
+  private takeWaiting(room: string): Scene | undefined {
+    const queue = this.queues.get(room);
+    const next = queue?.waiting;
+    if (queue !== undefined) {
+      queue.waiting = undefined;
+    }
+
+    return next;
+  }
+
+  private async supersede(room: string, scene: Scene): Promise<void> {
+    const name = scene.name ?? "custom";
+    const error = { code: "superseded", message: "a newer scene request for the room arrived while it waited" };
+    this.options.metrics.sceneCalls.inc({ outcome: "superseded" });
+    this.options.logger.info(`skipped scene '${name}' for room '${room}' (${error.message})`);
+    await this.publish(this.outcome({ scene: name, status: "error", error, transaction: scene.transaction }), room);
+  }
+
+  /** Applies one scene; a failure (say, MQTT gone while publishing the outcome) must not strand the waiting one. */
+  private async applyLogged(room: string, area: string, scene: Scene): Promise<void> {
+    try {
+      await this.apply(room, area, scene);
+    } catch (error) {
+      const name = scene.name ?? "custom";
+      this.options.logger.error(`failed to apply scene '${name}' to room '${room}' (${(error as Error).message})`);
+    }
   }
 
   private async apply(room: string, area: string, scene: Scene): Promise<void> {
