@@ -48,9 +48,20 @@ const musicSchema = z
     message: "needs media_content_id and media_content_type, volume_level, or stop",
   });
 
+/**
+ * Wide enough for thermostats in °C (about 5-35) and in °F (about 40-95): the number is in Home Assistant's
+ * unit system, which the scene does not know, and Home Assistant checks it against each thermostat's own range.
+ */
+const TEMPERATURE = { min: 4, max: 100 };
+
 const climateSchema = z
   .strictObject({
-    temperature: z.number().min(5).max(35).optional(),
+    temperature: z
+      .number()
+      .min(TEMPERATURE.min)
+      .max(TEMPERATURE.max)
+      .optional()
+      .describe("In Home Assistant's unit, °C or °F"),
     hvac_mode: z.enum(HVAC_MODES).optional(),
   })
   .refine((c) => c.temperature !== undefined || c.hvac_mode !== undefined, {

@@ -19,7 +19,8 @@ describe("sceneSchema", () => {
     [{ music: { media_content_id: "x" } }, "music.media_content_type"],
     [{ music: { stop: true, media_content_id: "x", media_content_type: "music" } }, "music.stop"],
     [{ music: {} }, "needs media_content_id and media_content_type, volume_level, or stop"],
-    [{ climate: { temperature: 40 } }, "climate.temperature"],
+    [{ climate: { temperature: 101 } }, "climate.temperature"],
+    [{ climate: { temperature: 3.5 } }, "climate.temperature"],
     [{ climate: { hvac_mode: "sauna" } }, "climate.hvac_mode"],
     [{ haScene: "light.sofa" }, "haScene"],
     [{ lighting: {}, colour: "red" }, "colour"],
@@ -29,6 +30,13 @@ describe("sceneSchema", () => {
 
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? "" : parsed.error).toContain(expected);
+  });
+
+  it.each([
+    [21.5, "°C"],
+    [72, "°F"],
+  ])("takes a temperature of %d, as in a home that uses %s", (temperature) => {
+    expect(scene({ climate: { temperature } })).toEqual({ climate: { temperature } });
   });
 });
 
