@@ -30,6 +30,11 @@ export interface NodeRedRuntimeOptions {
   flowsSeedDir?: string;
   /** Where the emotion-hub nodes are loaded from; defaults to this package (see `defaultNodesDir`). */
   nodesDir?: string;
+  /**
+   * Writes the text of flow nodes' log messages into the debug log. Only for a person who turned on an explicit
+   * opt-in such as `transcripts.logTranscripts`: the text can carry what people said. Default off.
+   */
+  logFlowMessages?: boolean;
   logger: Logger;
 }
 
@@ -57,6 +62,9 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const FLOW_FILE = "flows.json";
 const HTTP_NODE_ROOT = "/api";
 const MAX_LOG_TEXT = 300;
+/** Node-RED's log levels (`@node-red/util` log). */
+const LEVEL = { error: 20, warn: 30, info: 40, trace: 60 } as const;
+const WITHHELD = "text withheld: it can carry what people said";
 const FLOWS_START_LIMIT_MS = 30_000;
 const DEPLOY_FINISH_LIMIT_MS = 10_000;
 
@@ -268,24 +276,51 @@ export class NodeRedRuntime {
     return secret;
   }
 
-  /** Node-RED's log stream into pino. Info from flow nodes goes to debug: debug nodes and function nodes log payloads. */
+  /**
+   * Node-RED's log stream into pino. A flow node's message can carry what people said (a function node warning
+   * with `msg.payload`, a JSON node quoting what it failed to parse), so from flow nodes only the node's type, id
+   * and a generic reason are logged, at the node's level for warnings and errors and at debug otherwise; the text
+   * goes to debug only with `logFlowMessages`. The editor's debug sidebar still shows it in full.
+   */
   private logHandler(): (entry: NodeRedLogEntry) => void {
-    const logger = this.logger;
-
     return (entry) => {
-      const fromNode = entry.type !== undefined && entry.id !== undefined;
-      const fields = fromNode ? { node: entry.type, nodeId: entry.id, nodeName: entry.name } : {};
-      const text = logText(entry.msg);
-      if (entry.level <= 20) {
-        logger.error(fields, text);
-      } else if (entry.level <= 30) {
-        logger.warn(fields, text);
-      } else if (entry.level <= 40 && !fromNode) {
-        logger.info(fields, text);
-      } else if (entry.level <= 60 || fromNode) {
-        logger.debug(fields, text);
+      if (entry.type !== undefined && entry.id !== undefined) {
+        this.logFromNode(entry, { node: entry.type, nodeId: entry.id, nodeName: entry.name });
+        return;
       }
+      this.logFromRuntime(entry);
     };
+  }
+
+  private logFromNode(entry: NodeRedLogEntry, fields: Record<string, string | undefined>): void {
+    if (entry.level > LEVEL.trace) {
+      return;
+    }
+    const what = `${fields.node} node '${fields.nodeName || fields.nodeId}'`;
+    if (entry.level <= LEVEL.error) {
+      this.logger.error(fields, `${what} reported an error (${WITHHELD})`);
+    } else if (entry.level <= LEVEL.warn) {
+      this.logger.warn(fields, `${what} warned (${WITHHELD})`);
+    } else if (this.options.logFlowMessages !== true) {
+      this.logger.debug(fields, `${what} logged a message (${WITHHELD})`);
+    }
+    if (this.options.logFlowMessages === true) {
+      this.logger.debug(fields, logText(entry.msg));
+    }
+  }
+
+  /** The runtime's own messages (start-up, deploys, errors loading flows) keep their level and text. */
+  private logFromRuntime(entry: NodeRedLogEntry): void {
+    const text = logText(entry.msg);
+    if (entry.level <= LEVEL.error) {
+      this.logger.error(text);
+    } else if (entry.level <= LEVEL.warn) {
+      this.logger.warn(text);
+    } else if (entry.level <= LEVEL.info) {
+      this.logger.info(text);
+    } else if (entry.level <= LEVEL.trace) {
+      this.logger.debug(text);
+    }
   }
 
   private route(red: NodeRedModule, request: http.IncomingMessage, response: http.ServerResponse): void {

@@ -176,54 +176,114 @@ describe("NodeRedRuntime", () => {
     expect((await getFlows(url, token)).status).toBe(200);
   });
 
-  it("routes Node-RED's log into pino, with flow nodes' info at debug", async () => {
+  it("logs flow nodes' warnings and errors by node and reason, never their text", async () => {
     const dir = userDir();
-    const flows = [
-      { id: "log_tab", type: "tab", label: "Log", disabled: false, info: "" },
-      {
-        id: "log_inject",
-        type: "inject",
-        z: "log_tab",
-        once: true,
-        onceDelay: 0.1,
-        props: [{ p: "payload" }],
-        payload: "",
-        payloadType: "date",
-        wires: [["log_function"]],
-      },
-      {
-        id: "log_function",
-        type: "function",
-        z: "log_tab",
-        func: 'node.log("words a person said"); return null;',
-        outputs: 1,
-        wires: [[]],
-      },
-    ];
-    writeFileSync(path.join(dir, "flows.json"), JSON.stringify(flows));
-    const lines: { level: number; msg: string; node?: string }[] = [];
-    let sawFunctionLog: () => void = () => undefined;
-    const functionLogged = new Promise<void>((resolve) => {
-      sawFunctionLog = resolve;
-    });
-    const sink = new Writable({
-      write(chunk, _encoding, callback) {
-        const line = JSON.parse(chunk.toString()) as { level: number; msg: string; node?: string };
-        lines.push(line);
-        if (line.msg === "words a person said") {
-          sawFunctionLog();
-        }
-        callback();
-      },
-    });
+    writeFileSync(path.join(dir, "flows.json"), JSON.stringify(chattyFlow()));
+    const log = capturedLog();
 
-    await start({ userDir: dir, logger: pino({ level: "debug" }, sink) });
-    await functionLogged;
+    await start({ userDir: dir, logger: log.logger });
+    await log.waitFor((line) => line.level === 20 && line.msg.includes("logged a message"));
 
-    expect(lines.find((line) => line.msg === "words a person said")).toMatchObject({ level: 20, node: "function" });
-    expect(lines.some((line) => line.level === 30 && line.msg === "Started flows")).toBe(true);
+    expect(log.lines.find((line) => line.level === 40 && line.nodeId === "chatty_function")).toMatchObject({
+      node: "function",
+      nodeName: "chatty",
+      msg: "function node 'chatty' warned (text withheld: it can carry what people said)",
+    });
+    expect(log.lines.find((line) => line.level === 50 && line.nodeId === "chatty_function")?.msg).toBe(
+      "function node 'chatty' reported an error (text withheld: it can carry what people said)",
+    );
+    for (const secret of SECRETS) {
+      expect(log.raw.filter((line) => line.includes(secret))).toEqual([]);
+    }
+    expect(log.lines.some((line) => line.level === 30 && line.msg === "Started flows")).toBe(true);
+  });
+
+  it("writes flow nodes' text at debug only when logFlowMessages is on", async () => {
+    const dir = userDir();
+    writeFileSync(path.join(dir, "flows.json"), JSON.stringify(chattyFlow()));
+    const log = capturedLog();
+
+    await start({ userDir: dir, logger: log.logger, logFlowMessages: true });
+    await log.waitFor((line) => line.msg === SECRETS[2]);
+
+    const withText = log.lines.filter((line) => SECRETS.some((secret) => line.msg.includes(secret)));
+    expect(withText.map((line) => [line.level, line.msg])).toEqual(SECRETS.map((secret) => [20, secret]));
+    expect(log.lines.find((line) => line.level === 40 && line.nodeId === "chatty_function")?.msg).toMatch(/withheld/);
   });
 });
+
+/** What a person's function node might pass on after a classify node: things that were said. */
+const SECRETS = ["my pin is 4921 and i feel awful", "sk-secret-token-8f3a2c", "words a person said"];
+
+/** A function node that warns, errs and logs the SECRETS once the flows start. */
+function chattyFlow(): object[] {
+  const [warned, errored, logged] = SECRETS.map((secret) => JSON.stringify(secret));
+
+  return [
+    { id: "log_tab", type: "tab", label: "Log", disabled: false, info: "" },
+    {
+      id: "log_inject",
+      type: "inject",
+      z: "log_tab",
+      once: true,
+      onceDelay: 0.1,
+      props: [{ p: "payload" }],
+      payload: "",
+      payloadType: "date",
+      wires: [["chatty_function"]],
+    },
+    {
+      id: "chatty_function",
+      type: "function",
+      z: "log_tab",
+      name: "chatty",
+      func: `node.warn(${warned}); node.error(${errored}); node.log(${logged}); return null;`,
+      outputs: 1,
+      wires: [[]],
+    },
+  ];
+}
+
+interface LogLine {
+  level: number;
+  msg: string;
+  node?: string;
+  nodeId?: string;
+  nodeName?: string;
+}
+
+/** A pino logger at debug that keeps every line, parsed and raw, and lets a test await a line. */
+function capturedLog() {
+  const lines: LogLine[] = [];
+  const raw: string[] = [];
+  const waiters: { matches: (line: LogLine) => boolean; resolve: () => void }[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      const line = JSON.parse(chunk.toString()) as LogLine;
+      raw.push(chunk.toString());
+      lines.push(line);
+      for (const waiter of waiters.filter((w) => w.matches(line))) {
+        waiter.resolve();
+      }
+      callback();
+    },
+  });
+
+  return {
+    logger: pino({ level: "debug" }, sink),
+    lines,
+    raw,
+    waitFor(matches: (line: LogLine) => boolean): Promise<void> {
+      return new Promise((resolve) => {
+        if (lines.some(matches)) {
+          resolve();
+          return;
+        }
+        waiters.push({ matches, resolve });
+      });
+    },
+  };
+}
 
 describe("the nodes as an installed package", () => {
   it("load through the node-red section of package.json, with the examples under Import > Examples", async () => {
