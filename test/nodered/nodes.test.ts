@@ -162,7 +162,7 @@ describe.each(brokerKinds())("emotion-hub nodes through %s", (kind) => {
     expect((await output).payload).toMatchObject({ room: "porch", mood: "fear" });
   });
 
-  it("emotion node emits every classified utterance", async () => {
+  it("emotion node emits every classified utterance, and never its text", async () => {
     await load(
       { id: "emotion", type: "emotion-hub-emotion", room: "", wires: [["out"]] },
       { id: "out", type: "helper" },
@@ -178,11 +178,14 @@ describe.each(brokerKinds())("emotion-hub nodes through %s", (kind) => {
       at: "2026-01-01T20:00:00Z",
       source: "own",
     };
-    await peer.publish(`${base}/office/emotion`, event);
+    // The hub never publishes the text; were another publisher to add it, the node must not pass it on.
+    await peer.publish(`${base}/office/emotion`, { ...event, text: "i feel so alone tonight" });
 
     const msg = await output;
     expect(msg.topic).toBe("office");
     expect(msg.payload).toEqual(event);
+    expect(msg.payload).not.toHaveProperty("text");
+    expect(JSON.stringify(msg)).not.toContain("alone tonight");
   });
 
   it("scene node publishes the form's scene with a transaction and reports the applied outcome", async () => {
