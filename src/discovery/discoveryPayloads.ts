@@ -122,7 +122,9 @@ export function removalFor(ctx: Pick<DiscoveryContext, "topics" | "prefix" | "hu
   const t = ctx.topics;
   const states = [t.mood(roomId), t.automation(roomId), t.override(roomId), t.hold(roomId), t.paused(roomId)];
 
-  return [deviceConfigTopic(ctx.prefix, roomObjectId(ctx.hubId, roomId)), ...states, t.scene(roomId)];
+  const scenes = [t.scene(roomId), t.activeScene(roomId)];
+
+  return [deviceConfigTopic(ctx.prefix, roomObjectId(ctx.hubId, roomId)), ...states, ...scenes];
 }
 
 function moodComponents(ctx: DiscoveryContext, roomId: string): Record<string, Component> {
@@ -148,7 +150,8 @@ function moodComponents(ctx: DiscoveryContext, roomId: string): Record<string, C
       ...entity(ctx, `${roomId}_scene`, ids.scene, "Scene"),
       platform: "sensor",
       icon: "mdi:palette-outline",
-      state_topic: scene,
+      // The state is the scene in effect; a refused or failed one shows only in the attributes' status.
+      state_topic: ctx.topics.activeScene(roomId),
       value_template: "{{ value_json.scene }}",
       json_attributes_topic: scene,
       json_attributes_template: attributesTemplate(["status", "at"]),

@@ -38,6 +38,12 @@ export interface SceneOutcome {
   transaction?: string;
 }
 
+/** The last scene applied with success, retained on `<base>/<room>/scene/active`; refusals and failures never. */
+export interface ActiveScene {
+  scene: string;
+  at: string;
+}
+
 /** A line in the explanation stream `<base>/events`. */
 export interface HubEvent {
   type: "mood_changed" | "scene_applied" | "scene_failed" | "override_started" | "override_ended";
@@ -95,6 +101,11 @@ export class Topics {
 
   anyScene(): string {
     return `${this.base}/+/scene`;
+  }
+
+  /** The room's active scene (`ActiveScene`, retained): only scenes whose outcome was `ok`. */
+  activeScene(room: string): string {
+    return `${this.base}/${room}/scene/active`;
   }
 
   events(): string {

@@ -3,7 +3,7 @@ import { hubEvent, logbookEntry } from "../explain/explanation.js";
 import type { Logger } from "../logger.js";
 import type { MoodTracker } from "../mood/moodTracker.js";
 import type { MqttClient } from "../mqtt/client.js";
-import type { HubEvent, MoodEvent, SceneOutcome, Topics } from "../mqtt/topics.js";
+import type { ActiveScene, HubEvent, MoodEvent, SceneOutcome, Topics } from "../mqtt/topics.js";
 import type { OverrideTracker } from "../override/overrideTracker.js";
 import type { Scene } from "../scenes/scene.js";
 import type { OverrideSetting, RoomControls } from "./roomControls.js";
@@ -79,6 +79,8 @@ export class RoomCoordinator {
     const mood = this.lastMood.get(room) ?? this.options.mood.current(room);
     const reason = `mood ${mood.mood} (${Math.round(mood.confidence * 100)} %)`;
     this.lastScene.set(room, outcome.scene);
+    const active: ActiveScene = { scene: outcome.scene, at: outcome.at };
+    await this.options.mqtt.publish(this.options.topics.activeScene(room), active, { retain: true });
     await this.publishEvent(hubEvent("scene_applied", room, before, outcome.scene, reason, outcome.at));
     await this.writeLogbook(room, mood, scene.name ?? "custom");
   }

@@ -277,8 +277,9 @@ describe.each(brokerKinds())("Discovery through %s", (kind) => {
     expect(c.paused).toMatchObject({ platform: "binary_sensor", state_topic: `${base}/living_room/paused` });
     expect(c.scene).toMatchObject({
       platform: "sensor",
-      state_topic: `${base}/living_room/scene`,
+      state_topic: `${base}/living_room/scene/active`,
       value_template: "{{ value_json.scene }}",
+      json_attributes_topic: `${base}/living_room/scene`,
     });
     expect(c.reset).toMatchObject({ platform: "button", command_topic: `${base}/living_room/reset` });
   });

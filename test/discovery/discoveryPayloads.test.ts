@@ -49,6 +49,7 @@ describe("discovery payloads", () => {
       "emotion-hub/kitchen/hold",
       "emotion-hub/kitchen/paused",
       "emotion-hub/kitchen/scene",
+      "emotion-hub/kitchen/scene/active",
     ]);
     expect(removalFor(ctx)).toEqual(["homeassistant/device/emotion_hub/config"]);
   });

@@ -65,6 +65,23 @@ describe.each(brokerKinds())("Home Assistant controls and manual override throug
     expect(await requestScene("kitchen", "a3")).toMatchObject({ status: "error", error: { code: "disabled" } });
   });
 
+  it("shows a scene as active only when it was applied, and keeps a refusal to the outcome", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe } = fixture;
+    await fixture.hub.homeAssistant?.waitConnected();
+    expect(await requestScene("living_room", "ok1")).toMatchObject({ status: "ok", scene: "bright" });
+    const active = await probe.waitFor(`${base}/living_room/scene/active`);
+    expect(active.json()).toMatchObject({ scene: "bright" });
+
+    await probe.publish(`${base}/living_room/automation/set`, "OFF");
+    await probe.waitFor(`${base}/living_room/automation`, (m) => m.text === "OFF");
+    await probe.publish(`${base}/living_room/scene/set`, { name: "dim", lighting: { brightness_pct: 5 } });
+    const refused = await probe.waitFor(`${base}/living_room/scene`, (m) => m.json().scene === "dim");
+    expect(refused.json()).toMatchObject({ status: "error", error: { code: "automation_off" } });
+    const shown = probe.seen.filter((m) => m.topic === `${base}/living_room/scene/active`).map((m) => m.json().scene);
+    expect(shown).toEqual(["bright"]);
+  });
+
   it("keeps a person's settings across a restart of the hub", async () => {
     const userDir = mkdtempSync(join(tmpdir(), "emotion-hub-settings-"));
     fixture = await startHub(broker.url, { nodered: { enabled: false, userDir } });
