@@ -13,8 +13,22 @@ export interface HubFixture {
   probe: Probe;
   base: string;
   httpUrl: string;
+  /** The Node-RED editor and admin API, when the hub runs Node-RED. */
+  noderedUrl: string | undefined;
+  /** The hub's data folder (Node-RED's flows and the hub's settings). */
+  dataDir: string;
   stop(): Promise<void>;
 }
+
+export interface HubFixtureOptions {
+  /** Runs the embedded Node-RED on a free loopback port, seeded from flows/ like `npm start`. Default off. */
+  nodered?: boolean;
+  /** The data folder, for a test that restarts a hub on the same one; default a fresh temporary folder. */
+  dataDir?: string;
+}
+
+/** Encrypts the credentials of flows deployed in tests, so Node-RED neither warns nor writes a key file. */
+const TEST_CREDENTIAL_SECRET = "hub-fixture-credential-secret";
 
 let counter = 0;
 
@@ -22,11 +36,17 @@ let counter = 0;
  * A whole hub for one test: on the given broker, against its own simulated Home Assistant (so the test can see
  * and disturb it), with unique topics, free ports and a fresh data folder.
  */
-export async function startHub(brokerUrl: string, overrides: Record<string, unknown> = {}): Promise<HubFixture> {
+export async function startHub(
+  brokerUrl: string,
+  overrides: Record<string, unknown> = {},
+  options: HubFixtureOptions = {},
+): Promise<HubFixture> {
   const base = `eh-test-${process.pid}-${counter++}`;
   const rooms = { living_room: { area: "living_room", name: "Living room" }, kitchen: { area: "kitchen" } };
   const home = new SimulatedHome({ rooms, logger: silentLogger() });
   const haUrl = await home.start();
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "emotion-hub-data-"));
+  const nodered = options.nodered === true ? { enabled: true, host: "127.0.0.1", port: 0 } : { enabled: false };
   const config: Config = configSchema.parse({
     mqtt: { url: brokerUrl, baseTopic: base },
     homeassistant: { url: haUrl, reconnectMaxDelay: 0.2, callTimeout: 5 },
@@ -34,7 +54,7 @@ export async function startHub(brokerUrl: string, overrides: Record<string, unkn
       living_room: { area: "living_room", name: "Living room", siteIds: ["satellite-living"] },
       kitchen: { area: "kitchen", siteIds: ["satellite-kitchen"] },
     },
-    nodered: { enabled: false, userDir: mkdtempSync(join(tmpdir(), "emotion-hub-data-")) },
+    nodered: { ...nodered, userDir: dataDir },
     http: { port: 0 },
     discovery: { prefix: `${base}-ha`, hubId: base.replaceAll("-", "_") },
     mood: { minDwell: 0 },
@@ -43,7 +63,7 @@ export async function startHub(brokerUrl: string, overrides: Record<string, unkn
   const probe = await Probe.connect(brokerUrl, [`${base}/#`]);
   const hub = new Hub({
     config,
-    secrets: { homeAssistantToken: home.token },
+    secrets: { homeAssistantToken: home.token, credentialSecret: TEST_CREDENTIAL_SECRET },
     logger: process.env.HUB_DEBUG ? createLogger("debug") : silentLogger(),
   });
   const endpoints = await hub.start();
@@ -54,6 +74,8 @@ export async function startHub(brokerUrl: string, overrides: Record<string, unkn
     probe,
     base,
     httpUrl: endpoints.http,
+    noderedUrl: endpoints.nodered,
+    dataDir,
     async stop() {
       await hub.stop();
       await probe.close();
