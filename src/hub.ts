@@ -305,6 +305,7 @@ export class Hub {
     return controls;
   }
 
+      paused: (room) => this.override.isPaused(room),
   private async startIntake(mqtt: MqttClient, pipeline: Pipeline): Promise<void> {
     const { config, logger } = this.options;
     if (config.transcripts.logTranscripts) {

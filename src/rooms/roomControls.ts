@@ -31,6 +31,8 @@ export interface RoomControlsOptions {
   onOverride: (room: string, setting: OverrideSetting) => void | Promise<void>;
   onReset: (room: string) => void | Promise<void>;
   onHoldTime: (room: string, minutes: number) => void;
+  /** Whether the room's automatic scenes are paused by a manual change right now. */
+  paused: (room: string) => boolean;
 }
 
 const MIN_HOLD = 1;
@@ -80,7 +82,10 @@ export class RoomControls {
     await this.publishAll();
   }
 
-  /** Publishes every state again, retained (on start and after a reconnect). */
+  /**
+   * Publishes every state again, retained (on start and after a reconnect). The pause goes too: it lives only in
+   * memory, so after a restart it is OFF, and a retained ON from before would otherwise show paused forever.
+   */
   async publishAll(): Promise<void> {
     const { mqtt, topics } = this.options;
     await mqtt.publish(topics.hubEnabled(), onOff(this.settings.enabled), { retain: true });
@@ -89,13 +94,20 @@ export class RoomControls {
     }
   }
 
-  private async publishRoom(room: string): Promise<void> {
+  private async publishSettings(room: string): Promise<void> {
     const { mqtt, topics } = this.options;
     const settings = this.room(room);
     await mqtt.publish(topics.automation(room), onOff(settings.automation), { retain: true });
     await mqtt.publish(topics.override(room), settings.override, { retain: true });
     const hold = settings.holdMinutes ?? this.options.defaultHoldMinutes;
     await mqtt.publish(topics.hold(room), String(hold), { retain: true });
+  }
+
+  private async publishRoom(room: string): Promise<void> {
+    await this.publishSettings(room);
+    await this.options.mqtt.publish(this.options.topics.paused(room), onOff(this.options.paused(room)), {
+      retain: true,
+    });
   }
 
   private roomOf(topic: string): string | undefined {
@@ -125,7 +137,7 @@ export class RoomControls {
     this.room(room).automation = on;
     this.options.logger.info(`automatic scenes for room '${room}' switched ${on ? "on" : "off"}`);
     this.save();
-    await this.publishRoom(room);
+    await this.publishSettings(room);
   }
 
   private async setOverride(room: string | undefined, value: string): Promise<void> {
@@ -136,7 +148,7 @@ export class RoomControls {
     }
     this.room(room).override = setting;
     this.save();
-    await this.publishRoom(room);
+    await this.publishSettings(room);
     await this.options.onOverride(room, setting);
   }
 
@@ -149,7 +161,7 @@ export class RoomControls {
     this.room(room).holdMinutes = minutes;
     this.options.onHoldTime(room, minutes);
     this.save();
-    await this.publishRoom(room);
+    await this.publishSettings(room);
   }
 
   private async reset(room: string | undefined): Promise<void> {
@@ -159,7 +171,7 @@ export class RoomControls {
     }
     this.room(room).override = "auto";
     this.save();
-    await this.publishRoom(room);
+    await this.publishSettings(room);
     await this.options.onReset(room);
   }
 

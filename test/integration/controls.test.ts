@@ -132,10 +132,29 @@ describe.each(brokerKinds())("Home Assistant controls and manual override throug
     await probe.waitFor(`${base}/living_room/paused`, (m) => m.text === "ON");
     const started = await probe.waitFor(`${base}/events`, (m) => m.json().type === "override_started");
     expect(started.json()).toMatchObject({ room: "living_room", reason: "manual change of light.living_room_light" });
+    probe.clear();
     expect(await requestScene("living_room", "p1")).toMatchObject({ status: "error", error: { code: "paused" } });
 
     await probe.waitFor(`${base}/living_room/paused`, (m) => m.text === "OFF");
     expect(await requestScene("living_room", "p2")).toMatchObject({ status: "ok" });
+  });
+
+  it("publishes every room's pause as OFF at start, replacing an ON left by a hub stopped mid-pause", async () => {
+    const base = `eh-paused-${process.pid}-${Date.now()}`;
+    const { Probe } = await import("../support/probe.js");
+    const watcher = await Probe.connect(broker.url, [`${base}/#`]);
+    await watcher.publish(`${base}/living_room/paused`, "ON", true);
+    await watcher.waitFor(`${base}/living_room/paused`, (m) => m.text === "ON");
+
+    fixture = await startHub(broker.url, { mqtt: { url: broker.url, baseTopic: base } });
+    await watcher.waitFor(`${base}/living_room/paused`, (m) => m.text === "OFF");
+    await watcher.waitFor(`${base}/kitchen/paused`, (m) => m.text === "OFF");
+    await watcher.close();
+
+    const late = await Probe.connect(broker.url, [`${base}/living_room/paused`]);
+    const retained = await late.waitFor(`${base}/living_room/paused`);
+    await late.close();
+    expect(retained).toMatchObject({ text: "OFF", retained: true });
   });
 
   it("takes a hold time in minutes from Home Assistant and ignores one out of range", async () => {
