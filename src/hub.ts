@@ -299,13 +299,13 @@ export class Hub {
       onOverride: (room, setting) => this.rooms?.applyOverride(room, setting),
       onReset: (room) => this.rooms?.resetRoom(room),
       onHoldTime: (room, minutes) => this.override.setHoldTime(room, minutes * 60_000),
+      paused: (room) => this.override.isPaused(room),
     });
     this.controls = controls;
 
     return controls;
   }
 
-      paused: (room) => this.override.isPaused(room),
   private async startIntake(mqtt: MqttClient, pipeline: Pipeline): Promise<void> {
     const { config, logger } = this.options;
     if (config.transcripts.logTranscripts) {
