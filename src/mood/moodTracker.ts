@@ -11,6 +11,8 @@ interface RoomState {
   weight: number;
   updatedAt: number;
   lastHeardAt: number;
+  /** A mood a person forces over the detected one, and since when; the detected state is frozen meanwhile. */
+  forced?: { mood: EmotionLabel; at: number };
 }
 
 function neutralScores(): EmotionScores {
@@ -21,6 +23,9 @@ function neutralScores(): EmotionScores {
  * A room's mood: the exponentially smoothed scores of recent utterances, with a confidence threshold,
  * hysteresis against a close runner-up, a minimum dwell time and decay to neutral after quiet. Deterministic:
  * time comes only from the arguments and the injected clock.
+ *
+ * A person may force a mood over the detected one. The detected state stays underneath, frozen (it neither
+ * decays nor moves), and comes back as it was when the override is released.
  */
 export class MoodTracker {
   private readonly rooms = new Map<string, RoomState>();
@@ -33,6 +38,10 @@ export class MoodTracker {
   /** Folds one utterance's scores into the room; returns the change if the mood moved. */
   observe(room: string, scores: EmotionScores, at = this.now()): MoodEvent | undefined {
     const state = this.state(room, at);
+    if (state.forced !== undefined) {
+      // What is said under a forced mood must not move the detected state that comes back when it ends.
+      return undefined;
+    }
     const keep = state.weight * this.decay(at - state.updatedAt);
     const weight = keep + 1;
     for (const label of EMOTION_LABELS) {
@@ -50,6 +59,9 @@ export class MoodTracker {
   tick(at = this.now()): MoodEvent[] {
     const changes: MoodEvent[] = [];
     for (const [room, state] of this.rooms) {
+      if (state.forced !== undefined) {
+        continue;
+      }
       const quiet = at - state.lastHeardAt >= this.config.decayAfter * 1000;
       if (quiet && state.mood !== "neutral") {
         state.scores = neutralScores();
@@ -61,30 +73,67 @@ export class MoodTracker {
     return changes;
   }
 
-  /** Sets a room's mood directly (a person's override); no dwell or threshold applies. */
+  /** Forces a room's mood (a person's override) over the detected one; no dwell or threshold applies. */
   force(room: string, mood: EmotionLabel, reason: string, at = this.now()): MoodEvent | undefined {
     const state = this.state(room, at);
-    if (state.mood === mood) {
+    const shown = this.shown(state);
+    state.forced = { mood, at: state.forced?.at ?? at };
+    if (shown === mood) {
       return undefined;
     }
 
-    return { ...this.change(room, state, mood, at, reason), confidence: 1 };
+    return { ...this.event(room, state, mood, reason), previous: shown, confidence: 1, since: isoTime(at) };
   }
 
-  /** Forgets everything heard in the room and returns it to neutral. */
+  /**
+   * Ends a forced mood: the detected state resumes where it was frozen, as if the override had not taken any
+   * time. Returns the change back to the detected mood, or undefined when nothing was forced or the two agree.
+   */
+  release(room: string, reason: string, at = this.now()): MoodEvent | undefined {
+    const state = this.rooms.get(room);
+    const forced = state?.forced;
+    if (state === undefined || forced === undefined) {
+      return undefined;
+    }
+    const frozen = Math.max(0, at - forced.at);
+    state.updatedAt += frozen;
+    state.lastHeardAt += frozen;
+    state.since += frozen;
+    state.forced = undefined;
+    if (forced.mood === state.mood) {
+      return undefined;
+    }
+
+    return { ...this.event(room, state, state.mood, reason), previous: forced.mood, since: isoTime(at) };
+  }
+
+  /** Forgets everything heard in the room, ends a forced mood and returns the room to neutral. */
   reset(room: string, at = this.now()): MoodEvent | undefined {
     const state = this.state(room, at);
+    const shown = this.shown(state);
     state.scores = neutralScores();
     state.weight = 0;
+    state.forced = undefined;
+    if (shown === "neutral") {
+      state.mood = "neutral";
+      return undefined;
+    }
 
-    return state.mood === "neutral" ? undefined : this.change(room, state, "neutral", at, "reset");
+    return { ...this.change(room, state, "neutral", at, "reset"), previous: shown };
   }
 
-  /** The room's current mood as it would be published. */
+  /** The room's current mood as it would be published: a forced one while it lasts. */
   current(room: string, at = this.now()): MoodEvent {
     const state = this.state(room, at);
+    if (state.forced !== undefined) {
+      return { ...this.event(room, state, state.forced.mood, "override"), confidence: 1 };
+    }
 
     return this.event(room, state, state.mood, "current");
+  }
+
+  private shown(state: RoomState): EmotionLabel {
+    return state.forced?.mood ?? state.mood;
   }
 
   private state(room: string, at: number): RoomState {
@@ -127,7 +176,7 @@ export class MoodTracker {
   }
 
   private event(room: string, state: RoomState, mood: EmotionLabel, reason: string): MoodEvent {
-    const since = Number.isFinite(state.since) ? new Date(state.since).toISOString() : new Date(0).toISOString();
+    const since = isoTime(Number.isFinite(state.since) ? state.since : 0);
     const scores = { ...state.scores };
     for (const label of EMOTION_LABELS) {
       scores[label] = Math.round(scores[label] * 1000) / 1000;
@@ -135,4 +184,8 @@ export class MoodTracker {
 
     return { room, mood, previous: mood, confidence: scores[mood], since, scores, reason };
   }
+}
+
+function isoTime(at: number): string {
+  return new Date(at).toISOString();
 }

@@ -23,7 +23,7 @@ export interface MoodEvent {
   /** ISO 8601 time the room entered this mood. */
   since: string;
   scores: EmotionScores;
-  /** Why the mood changed: `classified`, `decay`, `override` or `reset`. */
+  /** Why the mood changed: `classified`, `decay`, `override`, `auto` (an override ended) or `reset`. */
   reason?: string;
 }
 

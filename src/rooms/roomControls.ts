@@ -80,6 +80,13 @@ export class RoomControls {
       }
     }
     await this.publishAll();
+    // A mood forced before a restart is forced again, so the mood tracker knows it holds.
+    for (const room of this.options.rooms) {
+      const setting = this.room(room).override;
+      if (setting !== "auto") {
+        await this.options.onOverride(room, setting);
+      }
+    }
   }
 
   /**

@@ -85,12 +85,11 @@ export class RoomCoordinator {
     await this.writeLogbook(room, mood, scene.name ?? "custom");
   }
 
+  /** Forces the room's mood, or on `auto` brings back the detected mood as it was before the override. */
   async applyOverride(room: string, setting: OverrideSetting): Promise<void> {
     this.options.logger.info(`mood override for room '${room}' set to ${setting}`);
-    if (setting === "auto") {
-      return;
-    }
-    const change = this.options.mood.force(room, setting, "override");
+    const { mood } = this.options;
+    const change = setting === "auto" ? mood.release(room, "auto") : mood.force(room, setting, "override");
     if (change !== undefined) {
       await this.options.publishMood(change);
     }
@@ -116,9 +115,7 @@ export class RoomCoordinator {
   /** Returns quiet rooms to neutral and ends pauses whose hold time is over. */
   async tick(): Promise<void> {
     for (const change of this.options.mood.tick()) {
-      if (this.tracking(change.room)) {
-        await this.options.publishMood(change);
-      }
+      await this.options.publishMood(change);
     }
     for (const room of this.options.override.tick()) {
       this.options.logger.info(`automatic scenes for room '${room}' resumed`);

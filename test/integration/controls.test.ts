@@ -121,6 +121,36 @@ describe.each(brokerKinds())("Home Assistant controls and manual override throug
     expect(probe.seen.filter((m) => m.topic === `${base}/living_room/mood`).map((m) => m.json().mood)).toEqual(["joy"]);
   });
 
+  it("brings back the detected mood when the override returns to auto", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe } = fixture;
+    for (const sentence of SAD_SENTENCES) {
+      await probe.publish(`${base}/living_room/transcript`, sentence);
+    }
+    await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().mood === "sadness");
+    await probe.publish(`${base}/living_room/override/set`, "joy");
+    await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().mood === "joy");
+
+    await probe.publish(`${base}/living_room/override/set`, "auto");
+    const back = await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().reason === "auto");
+    expect(back.json()).toMatchObject({ room: "living_room", mood: "sadness", previous: "joy" });
+  });
+
+  it("releases a mood forced before a restart when the override returns to auto", async () => {
+    const userDir = mkdtempSync(join(tmpdir(), "emotion-hub-settings-"));
+    fixture = await startHub(broker.url, { nodered: { enabled: false, userDir } });
+    await fixture.probe.publish(`${fixture.base}/kitchen/override/set`, "joy");
+    await fixture.probe.waitFor(`${fixture.base}/kitchen/mood`, (m) => m.json().mood === "joy");
+    await fixture.stop();
+
+    fixture = await startHub(broker.url, { nodered: { enabled: false, userDir } });
+    const { base, probe } = fixture;
+    await probe.waitFor(`${base}/kitchen/mood`, (m) => m.json().mood === "joy");
+    await probe.publish(`${base}/kitchen/override/set`, "auto");
+    const back = await probe.waitFor(`${base}/kitchen/mood`, (m) => m.json().reason === "auto");
+    expect(back.json()).toMatchObject({ mood: "neutral", previous: "joy" });
+  });
+
   it("pauses a room after a person's change in Home Assistant and resumes after the hold time", async () => {
     fixture = await startHub(broker.url, { override: { holdTime: 2, grace: 0 } });
     const { base, probe, home } = fixture;

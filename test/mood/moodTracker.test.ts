@@ -113,6 +113,41 @@ describe("MoodTracker", () => {
     expect(mood.force("hall", "joy", "override")).toMatchObject({ mood: "joy", previous: "neutral", confidence: 1 });
     expect(mood.force("hall", "joy", "override")).toBeUndefined();
     expect(mood.reset("hall")).toMatchObject({ mood: "neutral", previous: "joy", reason: "reset" });
+    expect(mood.release("hall", "auto")).toBeUndefined();
+  });
+
+  it("brings back the detected mood, frozen as it was, when a forced one is released", () => {
+    const { mood, advance } = tracker({ decayAfter: 300 });
+    for (let i = 0; i < 3; i++) {
+      mood.observe("den", scores("sadness"));
+      advance(5);
+    }
+    expect(mood.force("den", "joy", "override")).toMatchObject({ mood: "joy", previous: "sadness", confidence: 1 });
+    expect(mood.current("den")).toMatchObject({ mood: "joy", reason: "override" });
+    advance(3600);
+    expect(mood.tick()).toEqual([]);
+    expect(mood.observe("den", scores("anger", 0.99))).toBeUndefined();
+
+    const back = mood.release("den", "auto");
+    expect(back).toMatchObject({ room: "den", mood: "sadness", previous: "joy", reason: "auto" });
+    expect(back?.confidence).toBeGreaterThan(0.5);
+    expect(mood.current("den").scores.anger).toBeLessThan(0.1);
+    advance(290);
+    expect(mood.tick()).toEqual([]);
+    advance(20);
+    expect(mood.tick()).toMatchObject([{ mood: "neutral", previous: "sadness", reason: "decay" }]);
+  });
+
+  it("releases quietly when the forced mood is the detected one", () => {
+    const { mood, advance } = tracker();
+    for (let i = 0; i < 3; i++) {
+      mood.observe("den", scores("sadness"));
+      advance(5);
+    }
+
+    expect(mood.force("den", "sadness", "override")).toBeUndefined();
+    expect(mood.release("den", "auto")).toBeUndefined();
+    expect(mood.current("den").mood).toBe("sadness");
   });
 
   it("keeps rooms apart", () => {
