@@ -13,8 +13,12 @@ export interface MqttClientOptions {
   will?: { topic: string; payload: string; retain: boolean };
   /** Milliseconds between reconnect attempts. */
   reconnectPeriod?: number;
+  /** Longest wait, in milliseconds, for the broker to acknowledge a publish, an unsubscribe or a disconnect. */
+  ackTimeoutMs?: number;
   logger: Logger;
 }
+
+const ACK_TIMEOUT_MS = 5000;
 
 export interface PublishOptions {
   retain?: boolean;
@@ -30,11 +34,14 @@ export class MqttClient {
   private readonly client: mqtt.MqttClient;
   private readonly handlers: { pattern: string; handler: MessageHandler }[] = [];
   private readonly connectListeners: (() => void | Promise<void>)[] = [];
+  private readonly disconnectListeners: (() => void)[] = [];
   private readonly logger: Logger;
+  private readonly ackTimeoutMs: number;
   private wasConnected = false;
 
   constructor(options: MqttClientOptions) {
     this.logger = options.logger;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
     this.client = mqtt.connect(options.url, {
       clientId: options.clientId ?? `emotion-hub-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
       username: options.username,
@@ -55,17 +62,23 @@ export class MqttClient {
     return this.client.connected;
   }
 
-  /** Resolves once connected; rejects after `timeoutMs`. */
+  /** Resolves once connected; rejects after `timeoutMs`, or when `close()` is called first. */
   async waitConnected(timeoutMs = 15_000): Promise<void> {
     if (this.client.connected) {
       return;
     }
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("timed out connecting to the MQTT broker")), timeoutMs);
-      this.client.once("connect", () => {
+      const settle = (error?: Error) => {
         clearTimeout(timer);
-        resolve();
-      });
+        this.client.off("connect", onConnect);
+        this.client.off("end", onEnd);
+        error === undefined ? resolve() : reject(error);
+      };
+      const onConnect = () => settle();
+      const onEnd = () => settle(new Error("closed before connecting to the MQTT broker"));
+      const timer = setTimeout(() => settle(new Error("timed out connecting to the MQTT broker")), timeoutMs);
+      this.client.on("connect", onConnect);
+      this.client.on("end", onEnd);
     });
   }
 
@@ -77,12 +90,26 @@ export class MqttClient {
     }
   }
 
+  /** Runs every time the connection goes down (also after each failed reconnect attempt). */
+  onDisconnect(listener: () => void): void {
+    this.disconnectListeners.push(listener);
+  }
+
+  /**
+   * Resolves once the broker has the message. While offline, mqtt.js keeps the message for the reconnect and
+   * this resolves at once: waiting for a broker that may never come back would hold the caller (and shutdown).
+   */
   async publish(topic: string, payload: string | Buffer | object, options: PublishOptions = {}): Promise<void> {
     if (topic.includes("+") || topic.includes("#")) {
       throw new Error(`refused to publish to wildcard topic '${topic}'`);
     }
     const body = typeof payload === "string" || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
-    await this.client.publishAsync(topic, body, { retain: options.retain ?? false, qos: options.qos ?? 0 });
+    const sent = this.client.publishAsync(topic, body, { retain: options.retain ?? false, qos: options.qos ?? 0 });
+    if (!this.client.connected) {
+      sent.catch((error: Error) => this.logger.debug(`dropped a message for '${topic}' (${error.message})`));
+      return;
+    }
+    await this.bounded(sent, `publishing to '${topic}'`);
   }
 
   async subscribe(pattern: string, handler: MessageHandler, qos: 0 | 1 = 0): Promise<void> {
@@ -96,12 +123,44 @@ export class MqttClient {
         this.handlers.splice(i, 1);
       }
     }
-    await this.client.unsubscribeAsync(pattern);
+    // Offline, mqtt.js still forgets the pattern for its resubscribe, but the broker's reply waits for a reconnect.
+    const done = this.client.unsubscribeAsync(pattern);
+    if (!this.client.connected) {
+      done.catch(() => undefined);
+      return;
+    }
+    await this.bounded(done, `unsubscribing from '${pattern}'`);
   }
 
-  /** Disconnects. With `graceful`, queued messages go out first and the last will is not sent. */
+  /**
+   * Disconnects cleanly (the broker drops the last will), after the messages under way are acknowledged. When the
+   * broker is away or does not answer in time, the connection is dropped instead.
+   */
   async close(): Promise<void> {
-    await this.client.endAsync(false);
+    if (!this.client.connected) {
+      await this.client.endAsync(true);
+      return;
+    }
+    try {
+      await this.bounded(this.client.endAsync(false), "disconnecting");
+    } catch (error) {
+      // mqtt.js is left waiting for acknowledgements that will not come; only dropping the socket ends that.
+      this.logger.warn(`failed to disconnect from the MQTT broker cleanly (${(error as Error).message})`);
+      this.client.stream?.destroy();
+    }
+  }
+
+  /** Rejects when the broker takes longer than `ackTimeoutMs` to answer. */
+  private async bounded<T>(operation: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out ${what}`)), this.ackTimeoutMs);
+    });
+    try {
+      return await Promise.race([operation, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private handleConnect(): void {
@@ -116,6 +175,13 @@ export class MqttClient {
   private handleClose(): void {
     if (this.wasConnected && !this.client.disconnecting) {
       this.logger.warn("MQTT connection lost");
+    }
+    for (const listener of this.disconnectListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error(`failed to run MQTT disconnect listener (${(error as Error).message})`);
+      }
     }
   }
 
