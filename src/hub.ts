@@ -293,12 +293,12 @@ export class Hub {
       mqtt,
       topics: this.topics,
       rooms: Object.keys(config.rooms),
-      defaultHoldMinutes: Math.max(1, Math.round(config.override.holdTime / 60)),
+      defaultHoldSeconds: config.override.holdTime,
       file: path.join(path.resolve(config.nodered.userDir), "emotion-hub-settings.json"),
       logger: logger.child({ module: "controls" }),
       onOverride: (room, setting) => this.rooms?.applyOverride(room, setting),
       onReset: (room) => this.rooms?.resetRoom(room),
-      onHoldTime: (room, minutes) => this.override.setHoldTime(room, minutes * 60_000),
+      onHoldTime: (room, seconds) => this.override.setHoldTime(room, seconds * 1000),
       paused: (room) => this.override.isPaused(room),
     });
     this.controls = controls;

@@ -7,6 +7,12 @@ const port = z.number().int().min(0).max(65535);
 const host = z.string().min(1);
 const seconds = (max: number) => z.number().min(0).max(max);
 
+/**
+ * Bounds of a room's hold time, in whole seconds; 0 turns pausing off. The config and Home Assistant's hold time
+ * number share them, so whatever one accepts the other shows exactly.
+ */
+export const HOLD_TIME_SECONDS = { min: 0, max: 86_400, step: 1 } as const;
+
 const mqttSchema = z
   .strictObject({
     url: z
@@ -133,7 +139,13 @@ const discoverySchema = z
 
 const overrideSchema = z
   .strictObject({
-    holdTime: seconds(86_400).default(1800).describe("Seconds automatic scenes pause after a manual change"),
+    holdTime: z
+      .number()
+      .int()
+      .min(HOLD_TIME_SECONDS.min)
+      .max(HOLD_TIME_SECONDS.max)
+      .default(1800)
+      .describe("Whole seconds automatic scenes pause after a manual change; 0 never pauses"),
     grace: seconds(600).default(10).describe("Seconds after the hub's own call in which changes count as its own"),
   })
   .prefault({});

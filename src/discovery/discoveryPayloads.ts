@@ -1,3 +1,4 @@
+import { HOLD_TIME_SECONDS } from "../config/schema.js";
 import { EMOTION_LABELS } from "../emotion/labels.js";
 import type { Topics } from "../mqtt/topics.js";
 import { deviceConfigTopic, hubEntityIds, hubObjectId, roomEntityIds, roomName, roomObjectId } from "./naming.js";
@@ -181,11 +182,12 @@ function controlComponents(ctx: DiscoveryContext, roomId: string): Record<string
       ...entity(ctx, `${roomId}_hold`, ids.hold, "Hold time"),
       ...stateAndCommand(t, t.hold(roomId)),
       platform: "number",
-      min: 1,
-      max: 240,
-      step: 1,
+      device_class: "duration",
+      min: HOLD_TIME_SECONDS.min,
+      max: HOLD_TIME_SECONDS.max,
+      step: HOLD_TIME_SECONDS.step,
       mode: "box",
-      unit_of_measurement: "min",
+      unit_of_measurement: "s",
       entity_category: "config",
       icon: "mdi:timer-outline",
     },

@@ -122,7 +122,7 @@ export class Topics {
     return `${this.base}/${room}/override`;
   }
 
-  /** Per-room hold time after a manual change, in minutes (retained); commands on `.../hold/set`. */
+  /** Per-room hold time after a manual change, in whole seconds (retained); commands on `.../hold/set`. */
   hold(room: string): string {
     return `${this.base}/${room}/hold`;
   }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { HOLD_TIME_SECONDS } from "../config/schema.js";
 import { type EmotionLabel, isEmotionLabel } from "../emotion/labels.js";
 import type { Logger } from "../logger.js";
 import type { MqttClient } from "../mqtt/client.js";
@@ -11,8 +12,8 @@ export type OverrideSetting = EmotionLabel | "auto";
 export interface RoomSettings {
   automation: boolean;
   override: OverrideSetting;
-  /** Set by a person; until then the configured `override.holdTime` applies. */
-  holdMinutes?: number;
+  /** Set by a person, in seconds; until then the configured `override.holdTime` applies. */
+  holdSeconds?: number;
 }
 
 interface StoredSettings {
@@ -24,19 +25,17 @@ export interface RoomControlsOptions {
   mqtt: MqttClient;
   topics: Topics;
   rooms: string[];
-  defaultHoldMinutes: number;
+  /** The configured `override.holdTime`, in seconds. */
+  defaultHoldSeconds: number;
   /** JSON file the settings survive restarts in; undefined keeps them in memory only. */
   file?: string;
   logger: Logger;
   onOverride: (room: string, setting: OverrideSetting) => void | Promise<void>;
   onReset: (room: string) => void | Promise<void>;
-  onHoldTime: (room: string, minutes: number) => void;
+  onHoldTime: (room: string, seconds: number) => void;
   /** Whether the room's automatic scenes are paused by a manual change right now. */
   paused: (room: string) => boolean;
 }
-
-const MIN_HOLD = 1;
-const MAX_HOLD = 240;
 
 /**
  * The controls people see in Home Assistant: the hub's on/off switch and, per room, automation on/off, a mood
@@ -74,9 +73,9 @@ export class RoomControls {
     await mqtt.subscribe(topics.set(topics.hold("+")), (t, p) => this.setHold(this.roomOf(t), p.toString()));
     await mqtt.subscribe(topics.reset("+"), (topic) => this.reset(this.roomOf(topic)));
     for (const room of this.options.rooms) {
-      const minutes = this.room(room).holdMinutes;
-      if (minutes !== undefined) {
-        this.options.onHoldTime(room, minutes);
+      const seconds = this.room(room).holdSeconds;
+      if (seconds !== undefined) {
+        this.options.onHoldTime(room, seconds);
       }
     }
     await this.publishAll();
@@ -106,7 +105,7 @@ export class RoomControls {
     const settings = this.room(room);
     await mqtt.publish(topics.automation(room), onOff(settings.automation), { retain: true });
     await mqtt.publish(topics.override(room), settings.override, { retain: true });
-    const hold = settings.holdMinutes ?? this.options.defaultHoldMinutes;
+    const hold = settings.holdSeconds ?? this.options.defaultHoldSeconds;
     await mqtt.publish(topics.hold(room), String(hold), { retain: true });
   }
 
@@ -160,13 +159,14 @@ export class RoomControls {
   }
 
   private async setHold(room: string | undefined, value: string): Promise<void> {
-    const minutes = Number(value);
-    if (room === undefined || !Number.isFinite(minutes) || minutes < MIN_HOLD || minutes > MAX_HOLD) {
-      this.options.logger.warn(`ignored hold time command (unknown room or not ${MIN_HOLD}-${MAX_HOLD} minutes)`);
+    const seconds = value.trim() === "" ? Number.NaN : Number(value);
+    const { min, max } = HOLD_TIME_SECONDS;
+    if (room === undefined || !Number.isInteger(seconds) || seconds < min || seconds > max) {
+      this.options.logger.warn(`ignored hold time command (unknown room or not whole seconds from ${min} to ${max})`);
       return;
     }
-    this.room(room).holdMinutes = minutes;
-    this.options.onHoldTime(room, minutes);
+    this.room(room).holdSeconds = seconds;
+    this.options.onHoldTime(room, seconds);
     this.save();
     await this.publishSettings(room);
   }
@@ -189,8 +189,12 @@ export class RoomControls {
     }
     try {
       const stored = JSON.parse(readFileSync(this.options.file, "utf8")) as Partial<StoredSettings>;
+      const rooms = stored.rooms ?? {};
+      for (const settings of Object.values(rooms)) {
+        fromMinutes(settings as RoomSettings & { holdMinutes?: unknown });
+      }
 
-      return { enabled: stored.enabled !== false, rooms: stored.rooms ?? {} };
+      return { enabled: stored.enabled !== false, rooms };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         this.options.logger.warn(`failed to read room settings '${this.options.file}' (${(error as Error).message})`);
@@ -210,6 +214,15 @@ export class RoomControls {
       this.options.logger.warn(`failed to save room settings '${this.options.file}' (${(error as Error).message})`);
     }
   }
+}
+
+/** Settings saved before the hold time moved to seconds kept it in minutes; they read the same after the move. */
+function fromMinutes(settings: RoomSettings & { holdMinutes?: unknown }): void {
+  if (typeof settings.holdMinutes === "number" && settings.holdSeconds === undefined) {
+    const seconds = Math.round(settings.holdMinutes * 60);
+    settings.holdSeconds = Math.min(HOLD_TIME_SECONDS.max, Math.max(HOLD_TIME_SECONDS.min, seconds));
+  }
+  delete settings.holdMinutes;
 }
 
 function onOff(on: boolean): "ON" | "OFF" {

@@ -268,10 +268,12 @@ describe.each(brokerKinds())("Discovery through %s", (kind) => {
     });
     expect(c.hold).toMatchObject({
       platform: "number",
-      min: 1,
-      max: 240,
+      device_class: "duration",
+      min: 0,
+      max: 86_400,
+      step: 1,
       mode: "box",
-      unit_of_measurement: "min",
+      unit_of_measurement: "s",
       command_topic: `${base}/living_room/hold/set`,
     });
     expect(c.paused).toMatchObject({ platform: "binary_sensor", state_topic: `${base}/living_room/paused` });

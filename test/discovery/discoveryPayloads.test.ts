@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { configSchema } from "../../src/config/schema.js";
 import { hubDevice, removalFor, roomDevice } from "../../src/discovery/discoveryPayloads.js";
 import { hubEntityIds, roomEntityIds, roomName } from "../../src/discovery/naming.js";
 import { Topics } from "../../src/mqtt/topics.js";
@@ -34,6 +35,17 @@ describe("discovery payloads", () => {
     expect(hubDevice({ ...ctx, supportUrl: "https://example.org/help" }).payload.origin.support_url).toBe(
       "https://example.org/help",
     );
+  });
+
+  it("bounds the hold time number exactly as the config bounds override.holdTime", () => {
+    const hold = roomDevice(ctx, "kitchen", {}).payload.components.hold;
+    const min = Number(hold?.min);
+    const max = Number(hold?.max);
+    const step = Number(hold?.step);
+    const accepts = (holdTime: number) => configSchema.safeParse({ override: { holdTime } }).success;
+
+    expect([min, max, min + step].map(accepts)).toEqual([true, true, true]);
+    expect([min - step, max + step, min + step / 2].map(accepts)).toEqual([false, false, false]);
   });
 
   it("refuses an id Home Assistant would reject on a discovery topic", () => {

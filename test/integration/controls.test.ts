@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -187,17 +187,30 @@ describe.each(brokerKinds())("Home Assistant controls and manual override throug
     expect(retained).toMatchObject({ text: "OFF", retained: true });
   });
 
-  it("takes a hold time in minutes from Home Assistant and ignores one out of range", async () => {
-    fixture = await startHub(broker.url);
+  it("reads a hold time saved in minutes by an earlier version as the same time in seconds", async () => {
+    const userDir = mkdtempSync(join(tmpdir(), "emotion-hub-settings-"));
+    const saved = { enabled: true, rooms: { kitchen: { automation: true, override: "auto", holdMinutes: 45 } } };
+    writeFileSync(join(userDir, "emotion-hub-settings.json"), JSON.stringify(saved));
+    fixture = await startHub(broker.url, { nodered: { enabled: false, userDir } });
+
+    await fixture.probe.waitFor(`${fixture.base}/kitchen/hold`, (m) => m.text === "2700");
+  });
+
+  it("takes a hold time in whole seconds from Home Assistant and ignores one out of range", async () => {
+    fixture = await startHub(broker.url, { override: { holdTime: 90 } });
     const { base, probe } = fixture;
-    await probe.waitFor(`${base}/living_room/hold`, (m) => m.text === "30");
-    await probe.publish(`${base}/living_room/hold/set`, "999");
-    await probe.publish(`${base}/living_room/hold/set`, "45");
-    await probe.waitFor(`${base}/living_room/hold`, (m) => m.text === "45");
+    await probe.waitFor(`${base}/living_room/hold`, (m) => m.text === "90");
+    for (const refused of ["86401", "-1", "1.5", "", "soon"]) {
+      await probe.publish(`${base}/living_room/hold/set`, refused);
+    }
+    await probe.publish(`${base}/living_room/hold/set`, "0");
+    await probe.waitFor(`${base}/living_room/hold`, (m) => m.text === "0");
+    await probe.publish(`${base}/living_room/hold/set`, "86400");
+    await probe.waitFor(`${base}/living_room/hold`, (m) => m.text === "86400");
 
     const holds = probe.seen.filter((m) => m.topic === `${base}/living_room/hold`).map((m) => m.text);
-    expect(holds).not.toContain("999");
-    expect(holds.at(-1)).toBe("45");
+    // The start-up state may go out twice (start and connect); what counts is that no refused value ever does.
+    expect([...new Set(holds)]).toEqual(["90", "0", "86400"]);
   });
 
   it("does not pause for the hub's own changes", async () => {
