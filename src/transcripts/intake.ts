@@ -24,7 +24,9 @@ export class TranscriptIntake {
 
   async start(): Promise<void> {
     for (const source of this.options.sources) {
-      await this.options.mqtt.subscribe(source.pattern, (topic, payload) => this.receive(source, topic, payload));
+      await this.options.mqtt.subscribe(source.pattern, (topic, payload, retained) =>
+        this.receive(source, topic, payload, retained),
+      );
     }
   }
 
@@ -34,7 +36,13 @@ export class TranscriptIntake {
     }
   }
 
-  private receive(source: TranscriptSource, topic: string, payload: Buffer): void {
+  private receive(source: TranscriptSource, topic: string, payload: Buffer, retained: boolean): void {
+    // A retained transcript is one said earlier, sent again on every (re)subscribe: hearing it twice would count
+    // the same words twice towards the mood.
+    if (retained) {
+      this.reject(topic, "retained", "retained message, not a new transcript");
+      return;
+    }
     const result = source.parse(topic, payload, Date.now());
     if (!result.ok) {
       this.reject(topic, result.reason, result.detail);

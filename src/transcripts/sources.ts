@@ -1,6 +1,7 @@
 import type { Config, CustomSourceConfig } from "../config/schema.js";
 import type { Topics } from "../mqtt/topics.js";
-import type { ParseResult, RejectReason, Utterance } from "./utterance.js";
+import { checkText, decodePayload, type TextProblem } from "./textRules.js";
+import type { ParseResult, Utterance } from "./utterance.js";
 
 /** A place transcripts arrive: the topic pattern to subscribe to and how to read a payload into an utterance. */
 export interface TranscriptSource {
@@ -11,20 +12,27 @@ export interface TranscriptSource {
 
 export const HERMES_TOPIC = "hermes/asr/textCaptured";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+type Fields = {
+  text: unknown;
+  room?: string;
+  site?: unknown;
+  speaker?: unknown;
+  lang?: unknown;
+  id?: unknown;
+  ts?: unknown;
+};
 
-type Fields = { text: unknown; room?: string; site?: unknown; speaker?: unknown; lang?: unknown; id?: unknown };
-
-function reject(reason: RejectReason, detail: string): ParseResult {
+function reject(reason: TextProblem["reason"], detail: string): ParseResult {
   return { ok: false, reason, detail };
 }
 
-function decode(payload: Buffer): string | undefined {
-  try {
-    return utf8.decode(payload);
-  } catch {
-    return undefined;
+/** An ISO 8601 time or a number since the epoch; the hub checks it but goes by the time the transcript arrived. */
+function isTime(value: unknown): boolean {
+  if (typeof value === "number") {
+    return Number.isFinite(value);
   }
+
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
@@ -68,25 +76,23 @@ class UtteranceBuilder {
   }
 
   build(source: string, fields: Fields, now: number): ParseResult {
-    const { text, speaker, lang, id } = fields;
-    if (typeof text !== "string") {
-      return reject("wrong_type", text === undefined ? "no text field" : "text is not a string");
-    }
-    if (text.trim() === "") {
-      return reject("empty", "empty text");
-    }
-    if (text.length > this.config.transcripts.maxLength) {
-      return reject("too_long", `text over ${this.config.transcripts.maxLength} characters`);
+    const { speaker, lang, id } = fields;
+    const checked = checkText(fields.text, this.config.transcripts.maxLength);
+    if (!checked.ok) {
+      return checked;
     }
     if ([speaker, lang, id].some((field) => field !== undefined && typeof field !== "string")) {
       return reject("wrong_type", "speaker, lang and id must be strings");
+    }
+    if (fields.ts !== undefined && !isTime(fields.ts)) {
+      return reject("wrong_type", "ts must be an ISO 8601 time or a number since the epoch");
     }
     const room = this.resolveRoom(fields);
     if (typeof room !== "string") {
       return room;
     }
 
-    const utterance = { room, text, source, at: now, speaker, lang, id } as Utterance;
+    const utterance = { room, text: checked.text, source, at: now, speaker, lang, id } as Utterance;
     for (const key of ["speaker", "lang", "id"] as const) {
       if (utterance[key] === undefined) {
         delete utterance[key];
@@ -96,14 +102,18 @@ class UtteranceBuilder {
     return { ok: true, utterance };
   }
 
+  /** The payload as text, once its size allows reading it. */
+  read(payload: Buffer): { ok: true; text: string } | TextProblem {
+    return decodePayload(payload, this.config.transcripts.maxLength);
+  }
+
   private resolveRoom(fields: Fields): string | ParseResult {
+    // The room and the site may come from the payload, so the detail names neither.
     if (fields.room !== undefined) {
-      return this.config.rooms[fields.room]
-        ? fields.room
-        : reject("unknown_room", `room '${fields.room}' is not configured`);
+      return this.config.rooms[fields.room] ? fields.room : reject("unknown_room", "the room is not configured");
     }
     if (typeof fields.site === "string") {
-      return this.siteRooms.get(fields.site) ?? reject("unknown_room", `site '${fields.site}' is in no room's siteIds`);
+      return this.siteRooms.get(fields.site) ?? reject("unknown_room", "the site is in no room's siteIds");
     }
 
     return reject("unknown_room", "no room or site in the transcript");
@@ -116,10 +126,11 @@ function ownSource(topics: Topics, builder: UtteranceBuilder): TranscriptSource 
     name: "own",
     pattern: topics.anyTranscript(),
     parse(topic, payload, now) {
-      const text = decode(payload);
-      if (text === undefined) {
-        return reject("not_utf8", "payload is not UTF-8");
+      const read = builder.read(payload);
+      if (!read.ok) {
+        return read;
       }
+      const { text } = read;
       const room = topics.roomOf(topic) ?? "";
       if (!text.trimStart().startsWith("{")) {
         return builder.build("own", { text, room }, now);
@@ -128,7 +139,7 @@ function ownSource(topics: Topics, builder: UtteranceBuilder): TranscriptSource 
 
       return object === undefined
         ? reject("invalid_json", "payload starts with '{' but is not a JSON object")
-        : builder.build("own", { ...pick(object, "text", "speaker", "lang", "id"), room }, now);
+        : builder.build("own", { ...pick(object, "text", "speaker", "lang", "id", "ts"), room }, now);
     },
   };
 }
@@ -139,10 +150,11 @@ function hermesSource(builder: UtteranceBuilder): TranscriptSource {
     name: "hermes",
     pattern: HERMES_TOPIC,
     parse(_topic, payload, now) {
-      const text = decode(payload);
-      if (text === undefined) {
-        return reject("not_utf8", "payload is not UTF-8");
+      const read = builder.read(payload);
+      if (!read.ok) {
+        return read;
       }
+      const { text } = read;
       const object = parseObject(text);
       if (object === undefined) {
         return reject("invalid_json", "payload is not a JSON object");
@@ -165,10 +177,11 @@ function customSource(settings: CustomSourceConfig, builder: UtteranceBuilder): 
     name: settings.name,
     pattern: settings.topic,
     parse(_topic, payload, now) {
-      const text = decode(payload);
-      if (text === undefined) {
-        return reject("not_utf8", "payload is not UTF-8");
+      const read = builder.read(payload);
+      if (!read.ok) {
+        return read;
       }
+      const { text } = read;
       const object = parseObject(text);
       if (object === undefined) {
         return settings.room !== undefined && !text.trimStart().startsWith("{")

@@ -20,6 +20,7 @@ export type RejectReason =
   | "not_utf8"
   | "too_long"
   | "unknown_room"
+  | "retained"
   | "overloaded"
   | "disabled";
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
 import { Topics } from "../../src/mqtt/topics.js";
 import { HERMES_TOPIC, transcriptSources } from "../../src/transcripts/sources.js";
+import { payloadLimit } from "../../src/transcripts/textRules.js";
 
 const config = configSchema.parse({
   rooms: {
@@ -73,6 +74,58 @@ describe("transcript sources", () => {
       utterance: { room: "living_room", source: "wyoming", text: "so happy" },
     });
     expect(parse("office", "office/said", "plain words")).toMatchObject({ ok: true, utterance: { room: "kitchen" } });
+  });
+
+  it("counts characters as code points, not UTF-16 units", () => {
+    expect(parse("own", "eh/living_room/transcript", "😀".repeat(50))).toMatchObject({ ok: true });
+    expect(parse("own", "eh/living_room/transcript", "😀".repeat(51))).toMatchObject({
+      ok: false,
+      reason: "too_long",
+      detail: "text over 50 characters",
+    });
+  });
+
+  it("turns an over-size payload away before reading it", () => {
+    const limit = payloadLimit(50);
+    // Not UTF-8 either: only a size check that comes first can call it too long.
+    const huge = Buffer.alloc(limit + 1, 0xff);
+    for (const [name, topic] of [
+      ["own", "eh/living_room/transcript"],
+      ["hermes", HERMES_TOPIC],
+      ["office", "office/said"],
+    ] as const) {
+      expect(parse(name, topic, huge)).toEqual({
+        ok: false,
+        reason: "too_long",
+        detail: `payload over ${limit} bytes`,
+      });
+    }
+  });
+
+  it("checks ts but keeps the arrival time", () => {
+    for (const ts of ["2024-05-01T10:00:00Z", 1_714_557_600]) {
+      expect(parse("own", "eh/kitchen/transcript", JSON.stringify({ text: "hi", ts }))).toMatchObject({
+        ok: true,
+        utterance: { at: 1_700_000_000_000 },
+      });
+    }
+    for (const ts of [true, "yesterday", "1714557600", { at: 1 }]) {
+      expect(parse("own", "eh/kitchen/transcript", JSON.stringify({ text: "hi", ts }))).toMatchObject({
+        ok: false,
+        reason: "wrong_type",
+      });
+    }
+  });
+
+  it("never names a room or site taken from the payload", () => {
+    const wyoming = JSON.stringify({ data: { text: "hi", satellite: "attic-of-ann" } });
+    const hermes = JSON.stringify({ text: "hi", siteId: "attic-of-ann" });
+    const results = [parse("wyoming", "wyoming/a/transcript", wyoming), parse("hermes", HERMES_TOPIC, hermes)];
+
+    for (const result of results) {
+      expect(result).toMatchObject({ ok: false, reason: "unknown_room" });
+      expect(JSON.stringify(result)).not.toContain("attic");
+    }
   });
 
   it.each([
