@@ -37,9 +37,12 @@ export class RoomCoordinator {
 
   constructor(private readonly options: RoomCoordinatorOptions) {}
 
-  /** Remembers the latest mood of each room, for explanations. */
-  noteMood(change: MoodEvent): void {
+  /** Remembers the latest mood of each room, for explanations, and tells the event stream why it changed. */
+  async noteMood(change: MoodEvent): Promise<void> {
     this.lastMood.set(change.room, change);
+    const reason = change.reason ?? "classified";
+    const why = reason === "classified" ? `classified (${Math.round(change.confidence * 100)} %)` : reason;
+    await this.publishEvent(hubEvent("mood_changed", change.room, change.previous, change.mood, why, change.since));
   }
 
   /** Whether classified utterances may move the room's mood (not while a person forces one). */

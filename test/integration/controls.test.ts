@@ -134,6 +134,16 @@ describe.each(brokerKinds())("Home Assistant controls and manual override throug
     await probe.publish(`${base}/living_room/override/set`, "auto");
     const back = await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().reason === "auto");
     expect(back.json()).toMatchObject({ room: "living_room", mood: "sadness", previous: "joy" });
+    await probe.waitFor(`${base}/events`, (m) => m.json().type === "mood_changed" && m.json().reason === "auto");
+
+    const changes = probe.seen.filter((m) => m.topic === `${base}/events` && m.json().type === "mood_changed");
+    expect(changes.map((m) => m.json())).toEqual([
+      expect.objectContaining({ room: "living_room", before: "neutral", after: "sadness" }),
+      expect.objectContaining({ room: "living_room", before: "sadness", after: "joy", reason: "override" }),
+      expect.objectContaining({ room: "living_room", before: "joy", after: "sadness", reason: "auto" }),
+    ]);
+    expect(changes[0]?.json().reason).toMatch(/^classified \(\d+ %\)$/);
+    expect(Object.keys(changes[0]?.json() ?? {}).sort()).toEqual(["after", "at", "before", "reason", "room", "type"]);
   });
 
   it("releases a mood forced before a restart when the override returns to auto", async () => {
