@@ -96,13 +96,22 @@ function readSecret(
   if (file === undefined) {
     return undefined;
   }
+  let secret: string;
   try {
-    return readFileSync(file, "utf8").trim();
+    secret = readFileSync(file, "utf8").trim();
   } catch (error) {
     problems.push(`${path}: cannot read '${file}' (${(error as NodeJS.ErrnoException).code})`);
 
     return undefined;
   }
+  if (secret === "") {
+    // An empty token or password would only fail later, at log-in, far from its cause.
+    problems.push(`${path}: '${file}' is empty`);
+
+    return undefined;
+  }
+
+  return secret;
 }
 
 function readSecrets(

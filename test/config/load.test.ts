@@ -103,6 +103,20 @@ describe("loadConfig", () => {
     expect(JSON.stringify(result.ok && result.config)).not.toContain("secret-token");
   });
 
+  it("refuses an empty token or password file as a problem, not a start-up failure", () => {
+    const token = file("\n");
+    const password = file("  \n");
+    const path = file(
+      `homeassistant:\n  url: ws://ha.local:8123/api/websocket\n  tokenFile: ${token}\n` +
+        `mqtt:\n  url: mqtt://broker.local\n  username: hub\n  passwordFile: ${password}\n`,
+    );
+
+    expect(loadConfig({ file: path, env: {} })).toEqual({
+      ok: false,
+      problems: [`homeassistant.tokenFile: '${token}' is empty`, `mqtt.passwordFile: '${password}' is empty`],
+    });
+  });
+
   it("reports YAML syntax errors with the line", () => {
     const result = loadConfig({ file: file("mqtt:\n  url: [unclosed\n"), env: {} });
 
