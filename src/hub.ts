@@ -212,10 +212,17 @@ export class Hub {
     });
     this.mqtt = mqtt;
     this.onStop("MQTT client", async () => {
-      await mqtt.publish(this.topics.status(), "offline", { retain: true, qos: 1 });
-      await mqtt.close();
+      try {
+        // With the broker away there is nobody to tell; the publish would only wait for a reconnect.
+        if (mqtt.connected) {
+          await mqtt.publish(this.topics.status(), "offline", { retain: true, qos: 1 });
+        }
+      } finally {
+        await mqtt.close();
+      }
     });
     mqtt.onConnect(() => this.onMqttConnect(mqtt));
+    mqtt.onDisconnect(() => this.metrics.brokerConnected.set(0));
     await mqtt.waitConnected();
 
     return mqtt;
@@ -415,6 +422,11 @@ export class Hub {
     this.onStop("HTTP server", () => server.stop());
 
     return url;
+  }
+
+  /** The MQTT connection, once started. */
+  get mqttConnection(): MqttClient | undefined {
+    return this.mqtt;
   }
 
   /** The Home Assistant connection, once started. */

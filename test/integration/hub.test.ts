@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
 import { type HubFixture, SAD_SENTENCES, startHub } from "../support/hubFixture.js";
+import { Probe } from "../support/probe.js";
 
 async function metric(fixture: HubFixture, name: string): Promise<number> {
   const text = await (await fetch(`${fixture.httpUrl}/metrics`)).text();
@@ -166,6 +167,25 @@ describe.each(brokerKinds())("the hub through %s", (kind) => {
     expect(await metric(fixture, 'emotion_hub_transcripts_received_total{source="own"}')).toBe(1);
   });
 
+  it("ignores a retained transcript, which the broker would hand over again on every subscribe", async () => {
+    const topic = `eh-retained-${process.pid}-${kind}/said`;
+    const earlier = await Probe.connect(broker.url, []);
+    await earlier.publish(topic, "i am furious about all of this", true);
+    try {
+      fixture = await startHub(broker.url, { transcripts: { custom: [{ name: "said", topic, room: "kitchen" }] } });
+      const { base, probe } = fixture;
+      await probe.publish(`${base}/kitchen/transcript`, JSON.stringify({ text: "what a lovely dinner", id: "live" }));
+      await probe.waitFor(`${base}/kitchen/emotion`, (m) => m.json().id === "live");
+
+      expect(probe.seen.filter((m) => m.topic === `${base}/kitchen/emotion`)).toHaveLength(1);
+      expect(await metric(fixture, 'emotion_hub_transcripts_rejected_total{reason="retained"}')).toBe(1);
+      expect(await metric(fixture, 'emotion_hub_transcripts_received_total{source="said"}')).toBe(0);
+    } finally {
+      await earlier.publish(topic, "", true);
+      await earlier.close();
+    }
+  });
+
   it("fails a call cleanly when Home Assistant drops mid-call, and applies the next scene after reconnecting", async () => {
     fixture = await startHub(broker.url);
     const { base, probe, home, hub } = fixture;
@@ -186,6 +206,45 @@ describe.each(brokerKinds())("the hub through %s", (kind) => {
     const applied = (await probe.waitFor(`${base}/kitchen/scene`, (m) => m.json().transaction === "after")).json();
     expect(applied.status).toBe("ok");
     expect(home.states("light.kitchen_light")?.state).toBe("on");
+  });
+
+  it("reports the broker connection as lost while the broker is down, and regained after", async () => {
+    const own = await startBroker(kind);
+    try {
+      fixture = await startHub(own.url);
+      const mqtt = fixture.hub.mqttConnection;
+      expect(await metric(fixture, "emotion_hub_mqtt_connected")).toBe(1);
+      const lost = new Promise<void>((resolve) => mqtt?.onDisconnect(resolve));
+      await own.stop();
+      await lost;
+      expect(await metric(fixture, "emotion_hub_mqtt_connected")).toBe(0);
+
+      const regained = new Promise<void>((resolve) => mqtt?.onConnect(resolve));
+      await own.restart();
+      await regained;
+      expect(await metric(fixture, "emotion_hub_mqtt_connected")).toBe(1);
+    } finally {
+      await fixture?.stop();
+      await own.stop();
+    }
+  });
+
+  it("stops promptly while the broker is unreachable", async () => {
+    const own = await startBroker(kind);
+    try {
+      fixture = await startHub(own.url);
+      const lost = new Promise<void>((resolve) => fixture.hub.mqttConnection?.onDisconnect(resolve));
+      await own.stop();
+      await lost;
+      const started = performance.now();
+      await fixture.hub.stop();
+
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(fixture.hub.mqttConnection?.connected).toBe(false);
+    } finally {
+      await fixture?.stop();
+      await own.stop();
+    }
   });
 
   it("resubscribes after the broker restarts and carries on", async () => {
