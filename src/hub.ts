@@ -46,6 +46,8 @@ export interface HubEndpoints {
 
 const TICK_MS = 1000;
 const MAX_PENDING = 1000;
+/** Classify requests are someone's flow asking, not people talking: a smaller queue is plenty. */
+const MAX_CLASSIFY_PENDING = 100;
 
 /**
  * The composition root: starts every part in order, wires them, and stops them in reverse. Nothing here knows
@@ -289,6 +291,8 @@ export class Hub {
       topics: this.topics,
       classify,
       maxLength: config.transcripts.maxLength,
+      maxPending: MAX_CLASSIFY_PENDING,
+      metrics: this.metrics,
       logger: logger.child({ module: "classify" }),
     }).start();
     await this.startIntake(mqtt, pipeline);

@@ -23,6 +23,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly classifyRejected = new Counter({
+    name: "emotion_hub_classify_requests_rejected_total",
+    help: "Requests on request/classify turned away, by reason",
+    labelNames: ["reason"],
+    registers: [this.registry],
+  });
+
   readonly classifications = new Counter({
     name: "emotion_hub_classifications_total",
     help: "Utterances classified, by top label",

@@ -1,53 +1,96 @@
 import type { Classification } from "../emotion/classifier.js";
 import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
 import type { MqttClient } from "../mqtt/client.js";
 import type { Reply, Topics } from "../mqtt/topics.js";
+import { checkText, decodePayload, type TextProblem } from "../transcripts/textRules.js";
 
 export interface ClassifyRequestsOptions {
   mqtt: MqttClient;
   topics: Topics;
   classify: (text: string) => Promise<Classification>;
   maxLength: number;
+  /** Requests classified or waiting at once; more are refused as `overloaded` instead of queueing without end. */
+  maxPending: number;
+  metrics: Metrics;
   logger: Logger;
 }
 
+type Request = { text: string; transaction?: string };
+
 /**
  * Serves `<base>/request/classify` (`{"text", "transaction"?}`) with `{status, data: {scores, labels, top},
- * transaction}` on `<base>/response/classify`, for Node-RED's classify node and people's own flows. The reply
- * never repeats the text.
+ * transaction}` on `<base>/response/classify`, for Node-RED's classify node and people's own flows. The text
+ * obeys the transcript rules; neither the reply nor the log ever repeats it.
  */
 export class ClassifyRequests {
+  private pending = 0;
+
   constructor(private readonly options: ClassifyRequestsOptions) {}
 
   async start(): Promise<void> {
-    await this.options.mqtt.subscribe(this.options.topics.request("classify"), (_topic, payload) =>
-      this.handle(payload),
+    await this.options.mqtt.subscribe(this.options.topics.request("classify"), (topic, payload, retained) =>
+      this.handle(topic, payload, retained),
     );
   }
 
-  private async handle(payload: Buffer): Promise<void> {
-    let request: { text?: unknown; transaction?: unknown };
+  private async handle(topic: string, payload: Buffer, retained: boolean): Promise<void> {
+    // A retained request was answered when it was new; answering it on every resubscribe helps nobody.
+    if (retained) {
+      this.refuse(topic, { ok: false, reason: "retained", detail: "retained message, not a new request" });
+      return;
+    }
+    const request = this.read(payload);
+    if (!request.ok) {
+      this.refuse(topic, request);
+      await this.reply({ status: "error", data: {}, error: request.detail, transaction: request.transaction });
+      return;
+    }
+    if (this.pending >= this.options.maxPending) {
+      this.refuse(topic, { ok: false, reason: "overloaded", detail: "too many requests waiting" });
+      await this.reply({ status: "error", data: {}, error: "overloaded", transaction: request.transaction });
+      return;
+    }
+    await this.answer(request);
+  }
+
+  private read(payload: Buffer): ({ ok: true } & Request) | (TextProblem & { transaction?: string }) {
+    const decoded = decodePayload(payload, this.options.maxLength);
+    if (!decoded.ok) {
+      return decoded;
+    }
+    let request: unknown;
     try {
-      request = JSON.parse(payload.toString("utf8")) as typeof request;
+      request = JSON.parse(decoded.text);
     } catch {
-      await this.reply({ status: "error", data: {}, error: "payload is not JSON" });
-      return;
+      return { ok: false, reason: "invalid_json", detail: "payload is not JSON" };
     }
-    const transaction = typeof request?.transaction === "string" ? request.transaction : undefined;
-    const text = request?.text;
-    if (typeof text !== "string" || text.length > this.options.maxLength) {
-      const error =
-        typeof text === "string" ? `text over ${this.options.maxLength} characters` : "text must be a string";
-      await this.reply({ status: "error", data: {}, error, transaction });
-      return;
+    if (typeof request !== "object" || request === null || Array.isArray(request)) {
+      return { ok: false, reason: "invalid_json", detail: "payload is not a JSON object" };
     }
+    const { text, transaction } = request as { text?: unknown; transaction?: unknown };
+    const echo = typeof transaction === "string" ? transaction : undefined;
+    const checked = checkText(text, this.options.maxLength);
+
+    return checked.ok ? { ok: true, text: checked.text, transaction: echo } : { ...checked, transaction: echo };
+  }
+
+  private async answer(request: Request): Promise<void> {
+    this.pending++;
     try {
-      const classification = await this.options.classify(text);
-      await this.reply({ status: "ok", data: classification, transaction });
+      const classification = await this.options.classify(request.text);
+      await this.reply({ status: "ok", data: classification, transaction: request.transaction });
     } catch (error) {
       this.options.logger.error(`failed to classify a request (${(error as Error).message})`);
-      await this.reply({ status: "error", data: {}, error: "classification failed", transaction });
+      await this.reply({ status: "error", data: {}, error: "classification failed", transaction: request.transaction });
+    } finally {
+      this.pending--;
     }
+  }
+
+  private refuse(topic: string, problem: TextProblem): void {
+    this.options.metrics.classifyRejected.inc({ reason: problem.reason });
+    this.options.logger.warn(`rejected classify request on '${topic}' (${problem.detail})`);
   }
 
   private async reply(reply: Reply): Promise<void> {
