@@ -88,10 +88,17 @@ export class RoomCoordinator {
     await this.writeLogbook(room, mood, scene.name ?? "custom");
   }
 
-  /** Forces the room's mood, or on `auto` brings back the detected mood as it was before the override. */
+  /**
+   * Forces the room's mood, or on `auto` brings back the detected mood as it was before the override. A forced
+   * mood ends a pause first: picking a mood is a person asking for its scene, and their latest wish wins.
+   */
   async applyOverride(room: string, setting: OverrideSetting): Promise<void> {
     this.options.logger.info(`mood override for room '${room}' set to ${setting}`);
-    const { mood } = this.options;
+    const { mood, override } = this.options;
+    if (setting !== "auto" && override.resume(room)) {
+      this.options.logger.info(`automatic scenes for room '${room}' resumed (mood override)`);
+      await this.publishPaused(room, false, "mood override");
+    }
     const change = setting === "auto" ? mood.release(room, "auto") : mood.force(room, setting, "override");
     if (change !== undefined) {
       await this.options.publishMood(change);

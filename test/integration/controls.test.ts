@@ -206,6 +206,23 @@ describe.each(brokerKinds())("Home Assistant controls and manual override throug
     await fixture.probe.waitFor(`${fixture.base}/kitchen/hold`, (m) => m.text === "2700");
   });
 
+  it("ends a pause when a person forces a mood, so the forced mood's scene may follow", async () => {
+    fixture = await startHub(broker.url, { override: { holdTime: 600, grace: 0 } });
+    const { base, probe, home } = fixture;
+    await fixture.hub.homeAssistant?.waitConnected();
+    await probe.waitFor(`${base}/hub/state`, (m) => m.json().homeassistant === "connected");
+    expect(await requestScene("living_room", "o0")).toMatchObject({ status: "ok" });
+    home.manualChange("light.living_room_light", { state: "off" }, "person-user-id");
+    await probe.waitFor(`${base}/events`, (m) => m.json().type === "override_started");
+    expect(await requestScene("living_room", "o1")).toMatchObject({ status: "error", error: { code: "paused" } });
+
+    await probe.publish(`${base}/living_room/override/set`, "sadness");
+    const ended = await probe.waitFor(`${base}/events`, (m) => m.json().type === "override_ended");
+    expect(ended.json()).toMatchObject({ room: "living_room", before: true, after: false, reason: "mood override" });
+    await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().mood === "sadness");
+    expect(await requestScene("living_room", "o2")).toMatchObject({ status: "ok" });
+  });
+
   it("takes a hold time in whole seconds from Home Assistant and ignores one out of range", async () => {
     fixture = await startHub(broker.url, { override: { holdTime: 90 } });
     const { base, probe } = fixture;
