@@ -53,7 +53,7 @@ export class Metrics {
 
   readonly classificationSeconds = new Histogram({
     name: "emotion_hub_classification_seconds",
-    help: "Time to classify one batch",
+    help: "Time from asking for an utterance's classification to getting it: the wait for a batch, then the batch",
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });

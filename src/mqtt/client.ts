@@ -62,8 +62,8 @@ export class MqttClient {
     return this.client.connected;
   }
 
-  /** Resolves once connected; rejects after `timeoutMs`, or when `close()` is called first. */
-  async waitConnected(timeoutMs = 15_000): Promise<void> {
+  /** Resolves once connected; rejects after `timeoutMs`, on `signal`, or when `close()` is called first. */
+  async waitConnected(timeoutMs = 15_000, signal?: AbortSignal): Promise<void> {
     if (this.client.connected) {
       return;
     }
@@ -72,13 +72,16 @@ export class MqttClient {
         clearTimeout(timer);
         this.client.off("connect", onConnect);
         this.client.off("end", onEnd);
+        signal?.removeEventListener("abort", onAbort);
         error === undefined ? resolve() : reject(error);
       };
       const onConnect = () => settle();
       const onEnd = () => settle(new Error("closed before connecting to the MQTT broker"));
+      const onAbort = () => settle(new Error("stopped before connecting to the MQTT broker"));
       const timer = setTimeout(() => settle(new Error("timed out connecting to the MQTT broker")), timeoutMs);
       this.client.on("connect", onConnect);
       this.client.on("end", onEnd);
+      signal?.aborted ? onAbort() : signal?.addEventListener("abort", onAbort);
     });
   }
 
