@@ -61,6 +61,7 @@ export class Hub {
   private readonly bus: EventBus<HubEvents>;
   private readonly mood: MoodTracker;
   private readonly override: OverrideTracker;
+  private readonly entityRooms: EntityRooms;
   private state: HubState = { homeassistant: "disconnected", model: "loading", transcripts: 0, version: VERSION };
   private publishedTranscripts = -1;
   private mqtt?: MqttClient;
@@ -77,6 +78,7 @@ export class Hub {
     this.topics = new Topics(config.mqtt.baseTopic);
     this.bus = new EventBus(logger.child({ module: "events" }));
     this.mood = new MoodTracker(config.mood);
+    this.entityRooms = new EntityRooms(config.rooms, config.discovery.hubId);
     this.override = new OverrideTracker({
       holdTimeMs: config.override.holdTime * 1000,
       graceMs: config.override.grace * 1000,
@@ -278,6 +280,7 @@ export class Hub {
       mood: this.mood,
       override: this.override,
       controls: () => this.controls,
+      moodEntityId: (room) => this.entityRooms.moodEntityOf(room),
       publishMood: (change) => pipeline.publishMood(change),
       logbook: async (entry) => (await ha.callService("logbook", "log", entry)).context.id,
       logger: logger.child({ module: "rooms" }),
@@ -360,7 +363,7 @@ export class Hub {
     });
     const watcher = new HomeWatcher({
       client: ha,
-      entityRooms: new EntityRooms(config.rooms),
+      entityRooms: this.entityRooms,
       override: this.override,
       logger: logger.child({ module: "override" }),
       onPaused: async (room, entityId, until) => this.rooms?.onPaused(room, entityId, until),

@@ -1,7 +1,15 @@
 import { HOLD_TIME_SECONDS } from "../config/schema.js";
 import { EMOTION_LABELS } from "../emotion/labels.js";
 import type { Topics } from "../mqtt/topics.js";
-import { deviceConfigTopic, hubEntityIds, hubObjectId, roomEntityIds, roomName, roomObjectId } from "./naming.js";
+import {
+  deviceConfigTopic,
+  hubEntityIds,
+  hubObjectId,
+  roomEntityIds,
+  roomName,
+  roomObjectId,
+  uniqueId,
+} from "./naming.js";
 
 /** What every discovery payload is built from. */
 export interface DiscoveryContext {
@@ -207,7 +215,7 @@ function controlComponents(ctx: DiscoveryContext, roomId: string): Record<string
 }
 
 function entity(ctx: DiscoveryContext, key: string, entityId: string, name: string | null) {
-  return { unique_id: `${ctx.hubId}_${key}`, default_entity_id: entityId, name };
+  return { unique_id: uniqueId(ctx.hubId, key), default_entity_id: entityId, name };
 }
 
 function stateAndCommand(topics: Topics, stateTopic: string) {

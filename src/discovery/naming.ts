@@ -59,6 +59,16 @@ export function hubEntityIds(hubId: string): HubEntityIds {
   };
 }
 
+/** The unique id of one of the hub's entities (`key` is `model`, `living_room_mood`, ...). */
+export function uniqueId(hubId: string, key: string): string {
+  return `${hubId}_${key}`;
+}
+
+/** The unique id of a room's mood sensor, by which Home Assistant's entity registry knows it. */
+export function moodUniqueId(hubId: string, roomId: string): string {
+  return uniqueId(hubId, `${roomId}_mood`);
+}
+
 /** The discovery object id of the hub's device, which also prefixes every unique id. */
 export function hubObjectId(hubId: string): string {
   return hubId;

@@ -27,11 +27,14 @@ const TEXT_KEYS = new Set(["text", "transcript", "utterance", "speaker", "tokens
  * The logbook entry for an applied scene: "Living room felt sad (72 %) → scene Comfort", attached to the room's
  * mood sensor. Only the mood label, its confidence and the scene name are read, never anything else.
  * A mood forced by the override select reads "Living room set to sad by override → scene Comfort".
+ * `entityId` is the sensor's id from Home Assistant's registry when known (someone may have renamed it);
+ * otherwise the id the hub suggested is used.
  */
 export function logbookEntry(
   room: { id: string; name?: string },
   mood: { mood: EmotionLabel; confidence: number; reason?: string },
   sceneName: string,
+  entityId?: string,
 ): LogbookEntry {
   const why =
     mood.reason === "override"
@@ -41,7 +44,7 @@ export function logbookEntry(
   return {
     name: "emotion-hub",
     message: `${roomName(room.id, room)} ${why} → scene ${sceneName}`,
-    entity_id: roomEntityIds(room.id).mood,
+    entity_id: entityId ?? roomEntityIds(room.id).mood,
   };
 }
 

@@ -40,9 +40,7 @@ export class HomeWatcher {
       const user = await client.currentUser();
       override.noteOwnUser(user.id);
       const [entities, devices] = await Promise.all([
-        client.command<{ entity_id: string; area_id?: string | null; device_id?: string | null }[]>(
-          "config/entity_registry/list",
-        ),
+        client.command<Parameters<EntityRooms["update"]>[0]>("config/entity_registry/list"),
         client.command<{ id: string; area_id?: string | null }[]>("config/device_registry/list"),
       ]);
       entityRooms.update(entities, devices);

@@ -17,6 +17,8 @@ export interface RoomCoordinatorOptions {
   override: OverrideTracker;
   controls: () => RoomControls | undefined;
   publishMood: (change: MoodEvent) => Promise<void>;
+  /** The real entity id of the room's mood sensor from Home Assistant's registry, when it is known. */
+  moodEntityId?: (room: string) => string | undefined;
   /** Writes a logbook entry through Home Assistant; resolves to the call's context id. */
   logbook: (entry: ReturnType<typeof logbookEntry>) => Promise<string | undefined>;
   logger: Logger;
@@ -134,7 +136,8 @@ export class RoomCoordinator {
   }
 
   private async writeLogbook(room: string, mood: MoodEvent, sceneName: string): Promise<void> {
-    const entry = logbookEntry({ id: room, name: this.options.rooms[room]?.name }, mood, sceneName);
+    const entityId = this.options.moodEntityId?.(room);
+    const entry = logbookEntry({ id: room, name: this.options.rooms[room]?.name }, mood, sceneName, entityId);
     try {
       const context = await this.options.logbook(entry);
       if (context !== undefined) {

@@ -30,6 +30,12 @@ describe("logbookEntry", () => {
     }
   });
 
+  it("attaches the entry to the mood sensor's real entity id when Home Assistant's registry gave one", () => {
+    const entry = logbookEntry({ id: "living_room" }, { mood: "sadness", confidence: 0.5 }, "Comfort", "sensor.salon");
+
+    expect(entry.entity_id).toBe("sensor.salon");
+  });
+
   it("says when the mood was forced by the override select", () => {
     const entry = logbookEntry({ id: "kitchen" }, { mood: "joy", confidence: 1, reason: "override" }, "Bright");
 
