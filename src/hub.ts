@@ -44,6 +44,14 @@ export interface HubEndpoints {
   nodered?: string;
 }
 
+/** `settings.emotionHub` of the embedded Node-RED, read by `nodes/emotion-hub-config.js`. */
+interface EmbeddedHubSettings {
+  mqttUrl: string;
+  baseTopic: string;
+  username: string | undefined;
+  password: string | undefined;
+}
+
 const TICK_MS = 1000;
 const MAX_PENDING = 1000;
 /** Classify requests are someone's flow asking, not people talking: a smaller queue is plenty. */
@@ -69,7 +77,9 @@ export class Hub {
   private controls?: RoomControls;
   private rooms?: RoomCoordinator;
   private timer?: NodeJS.Timeout;
+  private starting?: Promise<HubEndpoints>;
   private stopping?: Promise<void>;
+  private readonly stopRequested = new AbortController();
   endpoints?: HubEndpoints;
 
   constructor(private readonly options: HubOptions) {
@@ -86,10 +96,11 @@ export class Hub {
     });
   }
 
-  /** Starts everything; on failure stops what had started and rethrows. */
+  /** Starts everything; on failure, or when `stop()` comes first, stops what had started and rethrows. */
   async start(): Promise<HubEndpoints> {
+    this.starting = this.startParts();
     try {
-      this.endpoints = await this.startParts();
+      this.endpoints = await this.starting;
     } catch (error) {
       await this.stop();
       throw error;
@@ -99,15 +110,26 @@ export class Hub {
     return this.endpoints;
   }
 
-  /** Stops everything in reverse order; safe to call twice. */
+  /** Stops everything in reverse order; safe to call twice, and during `start()`. */
   stop(): Promise<void> {
-    this.stopping ??= this.stopParts();
+    this.stopRequested.abort();
+    this.stopping ??= this.stopAfterStart();
 
     return this.stopping;
   }
 
+  private async stopAfterStart(): Promise<void> {
+    // During start-up, the part being started comes up first: stopped with the others, it is not left running.
+    await this.starting?.catch(() => undefined);
+    await this.stopParts();
+  }
+
+  /** Registers a part that has started; once a stop is asked for, start-up goes no further. */
   private onStop(name: string, stop: () => Promise<void>): void {
     this.stops.push({ name, stop });
+    if (this.stopRequested.signal.aborted) {
+      throw new Error("stopped during start-up");
+    }
   }
 
   private async stopParts(): Promise<void> {
@@ -227,7 +249,7 @@ export class Hub {
     });
     mqtt.onConnect(() => this.onMqttConnect(mqtt));
     mqtt.onDisconnect(() => this.metrics.brokerConnected.set(0));
-    await mqtt.waitConnected();
+    await mqtt.waitConnected(15_000, this.stopRequested.signal);
 
     return mqtt;
   }
@@ -409,13 +431,28 @@ export class Hub {
       userDir: path.resolve(config.nodered.userDir),
       credentialSecret: secrets.credentialSecret,
       adminAuth: config.nodered.adminAuth,
-      hub: { mqttUrl, baseTopic: config.mqtt.baseTopic },
+      hub: this.embeddedHubSettings(mqttUrl),
       logger: logger.child({ module: "node-red" }),
     });
     const { url } = await runtime.start();
     this.onStop("Node-RED", () => runtime.stop());
 
     return url;
+  }
+
+  /**
+   * What the emotion-hub config node falls back to when its fields are empty. The broker log-in is there so that
+   * the default flows reach a broker that requires one; Node-RED keeps it in its settings and never shows it.
+   */
+  private embeddedHubSettings(mqttUrl: string): EmbeddedHubSettings {
+    const { config, secrets } = this.options;
+
+    return {
+      mqttUrl,
+      baseTopic: config.mqtt.baseTopic,
+      username: config.mqtt.username,
+      password: secrets.mqttPassword,
+    };
   }
 
   private async startHttp(): Promise<string> {
