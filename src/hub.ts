@@ -92,7 +92,8 @@ export class Hub {
     this.override = new OverrideTracker({
       holdTimeMs: config.override.holdTime * 1000,
       graceMs: config.override.grace * 1000,
-      now: Date.now,
+      // Looked up on each call, not bound once, so a test that moves the clock moves the pauses with it.
+      now: () => Date.now(),
     });
   }
 
