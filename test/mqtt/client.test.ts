@@ -1,7 +1,12 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { MqttClient, topicMatches } from "../../src/mqtt/client.js";
 import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
+
+/** Connects the built adapter with a last will of `offline`, publishes `online`, says so, and waits to be killed. */
+const WILL_CHILD = join(import.meta.dirname, "support/willChild.mjs");
 
 describe("topicMatches", () => {
   it("matches + and # the way MQTT does", () => {
@@ -47,22 +52,87 @@ describe.each(brokerKinds())("MqttClient through %s", (kind) => {
     await client.close();
   });
 
-  it("publishes its status again after the broker restarts", async () => {
+  it("publishes its status again and resubscribes after the broker restarts", async () => {
+    const status = `client-test/${kind}/restart/status`;
+    const inbox = `client-test/${kind}/restart/inbox`;
     const client = new MqttClient({ url: broker.url, logger: silentLogger(), reconnectPeriod: 100 });
     let connects = 0;
-    const second = new Promise<void>((resolve) => {
-      client.onConnect(() => {
-        connects++;
-        if (connects === 2) {
-          resolve();
-        }
-      });
+    client.onConnect(() => {
+      connects++;
+      return client.publish(status, `online ${connects}`, { retain: true, qos: 1 });
+    });
+    const received: string[] = [];
+    let deliver: () => void = () => undefined;
+    await client.subscribe(inbox, (_topic, payload) => {
+      received.push(payload.toString());
+      deliver();
     });
     await client.waitConnected();
     await broker.restart();
-    await second;
+    const watcher = new MqttClient({ url: broker.url, logger: silentLogger() });
+    try {
+      await watcher.waitConnected();
+      const online = new Promise<string>((resolve) => {
+        void watcher.subscribe(status, (_topic, payload) => {
+          if (payload.toString() === "online 2") {
+            resolve(payload.toString());
+          }
+        });
+      });
+      expect(await online).toBe("online 2");
 
-    expect(connects).toBe(2);
-    await client.close();
+      // The broker forgot every subscription when it restarted: only a resubscribe brings this one back.
+      const delivered = new Promise<void>((resolve) => {
+        deliver = resolve;
+      });
+      await watcher.publish(inbox, "after the restart", { qos: 1 });
+      await delivered;
+      expect(received).toEqual(["after the restart"]);
+    } finally {
+      await watcher.publish(status, "", { retain: true, qos: 1 });
+      await watcher.close();
+      await client.close();
+    }
+  });
+
+  it("leaves its last will, retained, when its process dies without saying goodbye", async () => {
+    const status = `client-test/${kind}/will/status`;
+    const child = spawn(process.execPath, [WILL_CHILD, broker.url, status], { stdio: ["ignore", "pipe", "inherit"] });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    const watcher = new MqttClient({ url: broker.url, logger: silentLogger() });
+    try {
+      await watcher.waitConnected();
+      const states: { text: string; retained: boolean }[] = [];
+      let check: () => void = () => undefined;
+      await watcher.subscribe(status, (_topic, payload, retained) => {
+        states.push({ text: payload.toString(), retained });
+        check();
+      });
+      const seen = (text: string) =>
+        new Promise<void>((resolve) => {
+          check = () => states.some((state) => state.text === text) && resolve();
+          check();
+        });
+      await seen("online");
+      child.kill("SIGKILL");
+      await exited;
+      await seen("offline");
+      expect(states).toEqual([
+        { text: "online", retained: true },
+        { text: "offline", retained: false },
+      ]);
+
+      const late = new MqttClient({ url: broker.url, logger: silentLogger() });
+      const retained = new Promise<{ text: string; retained: boolean }>((resolve) => {
+        void late.subscribe(status, (_topic, payload, flag) => resolve({ text: payload.toString(), retained: flag }));
+      });
+      expect(await retained).toEqual({ text: "offline", retained: true });
+      await late.close();
+    } finally {
+      child.kill("SIGKILL");
+      await watcher.publish(status, "", { retain: true, qos: 1 });
+      await watcher.close();
+    }
   });
 });
