@@ -266,4 +266,78 @@ describe.each(brokerKinds())("Home Assistant controls and manual override throug
     expect(logbook?.service_data).toMatchObject({ name: "emotion-hub" });
     expect(logbook?.service_data.message).toMatch(/^Living room .*sad.* → scene Comfort$/);
   });
+
+  it("writes the logbook entry of a scene that follows a classified mood, with the mood's confidence", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe, home } = fixture;
+    await fixture.hub.homeAssistant?.waitConnected();
+    for (const sentence of SAD_SENTENCES) {
+      await probe.publish(`${base}/living_room/transcript`, sentence);
+    }
+    const sad = (await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().mood === "sadness")).json();
+    expect(sad.reason).toBe("classified");
+    await probe.publish(`${base}/living_room/scene/set`, {
+      name: "Comfort",
+      lighting: { on: true },
+      transaction: "lb",
+    });
+    await probe.waitFor(`${base}/living_room/scene`, (m) => m.json().transaction === "lb");
+
+    const percent = Math.round(Number(sad.confidence) * 100);
+    const logbook = home.calls.filter((c) => c.domain === "logbook" && c.service === "log");
+    expect(logbook.map((c) => c.service_data)).toEqual([
+      {
+        name: "emotion-hub",
+        message: `Living room felt sad (${percent} %) → scene Comfort`,
+        entity_id: "sensor.living_room_mood",
+      },
+    ]);
+  });
+
+  it("leaves no word anyone said in any retained state, event or discovery payload under its topics", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe } = fixture;
+    const prefix = `${base}-ha`;
+    await fixture.hub.homeAssistant?.waitConnected();
+    const extra = "the marmalade smuggler from zanzibar ruined everything";
+    const said = [...SAD_SENTENCES, extra];
+    for (const [index, text] of said.entries()) {
+      await probe.publish(`${base}/living_room/transcript`, { text, speaker: "henrietta", id: `t${index}` });
+    }
+    const hermes = { text: extra, likelihood: 1, seconds: 1, siteId: "satellite-kitchen", sessionId: `${base}-h` };
+    await probe.publish("hermes/asr/textCaptured", hermes);
+    await probe.waitFor(`${base}/living_room/emotion`, (m) => m.json().id === `t${said.length - 1}`);
+    await probe.waitFor(`${base}/kitchen/emotion`, (m) => m.json().id === `${base}-h`);
+    await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().mood === "sadness");
+    expect(await requestScene("living_room", "leak")).toMatchObject({ status: "ok" });
+
+    const words = new Set(
+      [...said, "henrietta"].flatMap((text) => text.toLowerCase().split(/[^a-z]+/)).filter((w) => w.length >= 6),
+    );
+    const published = probe.seen.filter((m) => !m.topic.endsWith("/transcript"));
+    const stateTopics = [...new Set(published.map((m) => m.topic))].filter((t) => !/\/(events|emotion|set)$/.test(t));
+    const configs = [base, `${base}_kitchen`, `${base}_living_room`].map(
+      (id) => `${prefix}/device/${id.replaceAll("-", "_")}/config`,
+    );
+    const retained = await retainedCopies(broker.url, [...stateTopics, ...configs]);
+    expect(stateTopics).toContain(`${base}/living_room/mood`);
+    expect(published.some((m) => m.topic === `${base}/events`)).toBe(true);
+    for (const message of [...published, ...retained]) {
+      const text = message.text.toLowerCase();
+      expect(
+        [...words].filter((word) => text.includes(word)),
+        message.topic,
+      ).toEqual([]);
+    }
+  });
 });
+
+/** The retained copy of each topic, read by a fresh client as Home Assistant would after a restart. */
+async function retainedCopies(url: string, topics: string[]) {
+  const { Probe } = await import("../support/probe.js");
+  const reader = await Probe.connect(url, topics);
+  const copies = await Promise.all(topics.map((topic) => reader.waitFor(topic, (m) => m.retained)));
+  await reader.close();
+
+  return copies;
+}
