@@ -127,7 +127,7 @@ describe.each(brokerKinds())("the hub through %s", (kind) => {
       error: { code: "service_validation_error", message: expect.stringMatching(/temperature 6 is not valid/) },
     });
 
-    await probe.publish(`${base}/living_room/scene/set`, { climate: { temperature: 99 }, transaction: "t-3" });
+    await probe.publish(`${base}/living_room/scene/set`, { climate: { temperature: 120 }, transaction: "t-3" });
     const invalid = (await probe.waitFor(`${base}/living_room/scene`, (m) => m.json().transaction === "t-3")).json();
     expect(invalid).toMatchObject({
       status: "error",
