@@ -433,6 +433,7 @@ export class Hub {
       credentialSecret: secrets.credentialSecret,
       adminAuth: config.nodered.adminAuth,
       hub: this.embeddedHubSettings(mqttUrl),
+      logFlowMessages: config.transcripts.logTranscripts,
       logger: logger.child({ module: "node-red" }),
     });
     const { url } = await runtime.start();

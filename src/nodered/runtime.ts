@@ -24,8 +24,11 @@ export interface NodeRedRuntimeOptions {
   credentialSecret?: string;
   /** Editor log-ins; required when `host` is not a loopback address. */
   adminAuth?: { users: NodeRedUser[] };
-  /** The hub connection the emotion-hub config node uses when its broker field is empty. */
-  hub: { mqttUrl: string; baseTopic: string };
+  /**
+   * The hub connection the emotion-hub config node uses when its broker field is empty; the log-in only for the
+   * hub's own broker. Never logged.
+   */
+  hub: { mqttUrl: string; baseTopic: string; username?: string; password?: string };
   /** Where `flows.json` is seeded from; defaults to the package's `flows/` folder. */
   flowsSeedDir?: string;
   /** Where the emotion-hub nodes are loaded from; defaults to this package (see `defaultNodesDir`). */
