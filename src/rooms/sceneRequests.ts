@@ -69,7 +69,7 @@ export class SceneRequests {
     const { topics, rooms, metrics, logger } = this.options;
     if (retained) {
       // A retained request would be replayed by the broker on every reconnect and re-apply an old scene.
-      metrics.sceneCalls.inc({ outcome: "invalid" });
+      metrics.sceneCalls.inc({ outcome: "retained" });
       logger.warn(`ignored retained scene request on '${topic}' (publish scene requests without the retain flag)`);
       return;
     }
