@@ -62,6 +62,8 @@ export class TranscriptIntake {
 
   private reject(topic: string, reason: RejectReason, detail: string): void {
     this.options.metrics.transcriptsRejected.inc({ reason });
-    this.options.logger.warn(`rejected transcript on '${topic}' (${detail})`);
+    // A person switched the hub off on purpose: a warning for every transcript after that would only be noise.
+    const level = reason === "disabled" ? "debug" : "warn";
+    this.options.logger[level](`rejected transcript on '${topic}' (${detail})`);
   }
 }
