@@ -1,22 +1,19 @@
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Secrets } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import { Discovery } from "./discovery/discovery.js";
+import { startEmbeddedBroker, startEmbeddedNodeRed, startSimulatedHome } from "./embeddedParts.js";
 import { ClassificationBatcher } from "./emotion/batcher.js";
 import type { Classifier } from "./emotion/classifier.js";
 import { createClassifier } from "./emotion/classifierFactory.js";
 import { EventBus } from "./eventBus.js";
 import { HomeAssistantClient } from "./homeassistant/client.js";
-import { SimulatedHome } from "./homeassistant/simulatedHome.js";
 import { type Health, HttpServer } from "./http/server.js";
 import type { Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { MoodTracker } from "./mood/moodTracker.js";
 import { MqttClient } from "./mqtt/client.js";
-import { EmbeddedBroker } from "./mqtt/embeddedBroker.js";
 import { type HubState, Topics } from "./mqtt/topics.js";
-import { NodeRedRuntime } from "./nodered/runtime.js";
 import { OverrideTracker } from "./override/overrideTracker.js";
 import { resolveFromPackage, VERSION } from "./packageInfo.js";
 import { type HubEvents, Pipeline } from "./pipeline.js";
@@ -42,14 +39,6 @@ export interface HubEndpoints {
   homeassistant: string;
   http: string;
   nodered?: string;
-}
-
-/** `settings.emotionHub` of the embedded Node-RED, read by `nodes/emotion-hub-config.js`. */
-interface EmbeddedHubSettings {
-  mqttUrl: string;
-  baseTopic: string;
-  username: string | undefined;
-  password: string | undefined;
 }
 
 const TICK_MS = 1000;
@@ -169,36 +158,25 @@ export class Hub {
   }
 
   private async startBroker(): Promise<string> {
-    const { mqtt } = this.options.config;
-    if (mqtt.url !== undefined) {
-      return mqtt.url;
+    const { config, logger } = this.options;
+    if (config.mqtt.url !== undefined) {
+      return config.mqtt.url;
     }
-    const logger = this.options.logger.child({ module: "broker" });
-    const broker = await EmbeddedBroker.start({ ...mqtt.embedded, logger });
-    this.onStop("embedded broker", () => broker.close());
+    const broker = await startEmbeddedBroker(config, logger);
+    this.onStop("embedded broker", broker.stop);
 
     return broker.url;
   }
 
   private async startHome(): Promise<string> {
-    const { config, secrets } = this.options;
+    const { config, secrets, logger } = this.options;
     if (config.homeassistant.url !== undefined) {
       return config.homeassistant.url;
     }
-    secrets.homeAssistantToken ??= randomBytes(24).toString("hex");
-    const rooms = Object.fromEntries(
-      Object.entries(config.rooms).map(([id, room]) => [id, { area: room.area, name: room.name }]),
-    );
-    const home = new SimulatedHome({
-      ...config.homeassistant.simulated,
-      token: secrets.homeAssistantToken,
-      rooms,
-      logger: this.options.logger.child({ module: "simulated-home" }),
-    });
-    const url = await home.start();
-    this.onStop("simulated home", () => home.stop());
+    const home = await startSimulatedHome(config, secrets, logger);
+    this.onStop("simulated home", home.stop);
 
-    return url;
+    return home.url;
   }
 
   private async loadModel(): Promise<Classifier> {
@@ -426,35 +404,10 @@ export class Hub {
     if (!config.nodered.enabled) {
       return undefined;
     }
-    const runtime = new NodeRedRuntime({
-      host: config.nodered.host,
-      port: config.nodered.port,
-      userDir: path.resolve(config.nodered.userDir),
-      credentialSecret: secrets.credentialSecret,
-      adminAuth: config.nodered.adminAuth,
-      hub: this.embeddedHubSettings(mqttUrl),
-      logFlowMessages: config.transcripts.logTranscripts,
-      logger: logger.child({ module: "node-red" }),
-    });
-    const { url } = await runtime.start();
-    this.onStop("Node-RED", () => runtime.stop());
+    const nodered = await startEmbeddedNodeRed(config, secrets, mqttUrl, logger);
+    this.onStop("Node-RED", nodered.stop);
 
-    return url;
-  }
-
-  /**
-   * What the emotion-hub config node falls back to when its fields are empty. The broker log-in is there so that
-   * the default flows reach a broker that requires one; Node-RED keeps it in its settings and never shows it.
-   */
-  private embeddedHubSettings(mqttUrl: string): EmbeddedHubSettings {
-    const { config, secrets } = this.options;
-
-    return {
-      mqttUrl,
-      baseTopic: config.mqtt.baseTopic,
-      username: config.mqtt.username,
-      password: secrets.mqttPassword,
-    };
+    return nodered.url;
   }
 
   private async startHttp(): Promise<string> {
