@@ -62,16 +62,20 @@ function row(name: string, value: string): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: "string" } } });
+  const { values } = parseArgs({ options: { model: { type: "string" }, threads: { type: "string" } } });
+  const threads = Number(values.threads ?? 1);
   const rssBefore = process.memoryUsage().rss;
   const classifier = await createClassifier({
     type: "onnx",
     path: values.model ?? shippedModelPath(),
+    threads,
     logger: silentLogger(),
   });
   const rssLoaded = process.memoryUsage().rss;
   const single = await singleLatency(classifier);
-  const out = [`model ${classifier.name} ${classifier.version}, Node ${process.version}\n\n`];
+  const out = [
+    `model ${classifier.name} ${classifier.version}, ${threads} thread(s) per run, Node ${process.version}\n\n`,
+  ];
   out.push(row("measure", "value"), `|${"-".repeat(36)}|${"-".repeat(16)}|\n`);
   out.push(row(`one utterance, median (${SINGLE_RUNS} runs)`, `${single.median.toFixed(3)} ms`));
   out.push(row("one utterance, p99", `${single.p99.toFixed(3)} ms`));

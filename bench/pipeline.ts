@@ -75,6 +75,7 @@ function header(options: BenchOptions, started: Date): string {
     `- versions: ${Mosquitto.version()} (set_tcp_nodelay true, persistence false), ${packageVersion("node-red")}, ${packageVersion("node-red-node-sentiment")}, ${packageVersion("mqtt")}`,
     `- loads: ${options.rates.join(", ")} msg/s for ${options.durationMs / 1000} s each, then ${options.count} messages at full speed with at most ${options.window} unanswered; subjects take turns load by load; warm-up before each QoS`,
     ...(options.model === undefined ? [] : [`- hub model: ${options.model} (--model)`]),
+    `- hub model threads per run: ${options.modelThreads}`,
     "- latency: publish call to the matching answer (by id), in the bench process; RSS: highest VmRSS of the subject process during the run",
   ].join("\n");
 }
@@ -88,7 +89,7 @@ async function startSubject(name: SubjectName, broker: Mosquitto, options: Bench
   mkdirSync(dir);
   progress(`starting ${name}`);
 
-  return STARTERS[name]({ ...context(broker, dir), model: options.model });
+  return STARTERS[name]({ ...context(broker, dir), model: options.model, modelThreads: options.modelThreads });
 }
 
 async function collectNotes(record: SubjectRecord, options: BenchOptions): Promise<void> {

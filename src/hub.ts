@@ -185,6 +185,7 @@ export class Hub {
       const loaded = await createClassifier({
         type: classifier.type,
         path: resolveFromPackage(classifier.path),
+        threads: classifier.threads,
         logger: this.options.logger.child({ module: "classifier" }),
       });
       this.state.model = "ready";

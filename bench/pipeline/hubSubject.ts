@@ -24,9 +24,10 @@ function hubConfig(context: SubjectContext, baseTopic: string, httpPort: number)
     discovery: { enabled: false },
     logLevel: "warn",
   };
-  if (context.model !== undefined) {
-    config.classifier = { path: context.model };
-  }
+  config.classifier = {
+    ...(context.model === undefined ? {} : { path: context.model }),
+    threads: context.modelThreads ?? 1,
+  };
 
   return config;
 }

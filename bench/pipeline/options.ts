@@ -19,6 +19,8 @@ export interface BenchOptions {
   warmupCount: number;
   /** A model folder for the hub instead of its default (models/emotion-cnn). */
   model?: string;
+  /** The hub's classifier.threads (default 1, the hub's own default). */
+  modelThreads: number;
   /** Run `npm run build` before starting the hub. */
   build: boolean;
   quick: boolean;
@@ -33,6 +35,7 @@ export const USAGE = `usage: npm run bench:pipeline -- [options]
   --count N                messages at full speed (default: 20000; quick: 2000)
   --window N               most unanswered messages at full speed (default: 200)
   --model DIR              the hub's classifier.path (default: the hub's own, models/emotion-cnn)
+  --threads N              the hub's classifier.threads, threads per model run (default: 1)
   --no-build               use dist/ as it is instead of running npm run build first`;
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
@@ -71,6 +74,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       count: { type: "string" },
       window: { type: "string" },
       model: { type: "string" },
+      threads: { type: "string" },
       "no-build": { type: "boolean", default: false },
     },
   });
@@ -87,6 +91,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmupMs: quick ? 1000 : 3000,
     warmupCount: quick ? 1000 : 5000,
     model: values.model === undefined ? undefined : resolve(values.model),
+    modelThreads: Math.round(positive(values.threads, 1, "--threads")),
     build: !values["no-build"],
     quick,
   };

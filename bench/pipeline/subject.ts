@@ -42,4 +42,6 @@ export interface SubjectContext {
   root: string;
   /** A model folder for the hub instead of its default. */
   model?: string;
+  /** The hub's classifier.threads. */
+  modelThreads?: number;
 }

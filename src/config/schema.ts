@@ -88,6 +88,13 @@ const classifierSchema = z
   .strictObject({
     type: z.enum(["onnx"]).default("onnx").describe("Model backend"),
     path: z.string().min(1).default("models/emotion-cnn").describe("Folder of the model files"),
+    threads: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe("Threads one model run may use; more lifts full-load throughput where cores are spare"),
   })
   .prefault({});
 

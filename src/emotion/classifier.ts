@@ -24,5 +24,7 @@ export interface ClassifierOptions {
   type: string;
   /** Folder holding the model files (`model.onnx`, `model.json`). */
   path: string;
+  /** Threads one run of the model may use; default 1. */
+  threads?: number;
   logger: Logger;
 }

@@ -35,7 +35,7 @@ export class OnnxClassifier implements Classifier {
       ...manifest.tokenizer,
       maxChars: manifest.normalization.maxChars,
     });
-    const session = await createSession(join(dir, manifest.onnx.file));
+    const session = await createSession(join(dir, manifest.onnx.file), options.threads ?? 1);
     const classifier = new OnnxClassifier(session, tokenizer, manifest);
     await classifier.classify([WARM_UP_TEXT]);
     logLoaded(options.logger, dir, classifier, tokenizer.size);
@@ -83,10 +83,10 @@ export class OnnxClassifier implements Classifier {
   }
 }
 
-async function createSession(file: string): Promise<InferenceSession> {
-  // One thread per run: single utterances gain nothing from more, and the hub shares the machine.
+async function createSession(file: string, threads: number): Promise<InferenceSession> {
+  // One thread by default: single utterances gain nothing from more, and the hub shares the machine.
   return InferenceSession.create(file, {
-    intraOpNumThreads: 1,
+    intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: "sequential",
     graphOptimizationLevel: "all",

@@ -14,6 +14,24 @@ describe("createClassifier", () => {
     expect(result?.top).toBe("anger");
   });
 
+  it("scores the same with two threads per run as with one", async () => {
+    const texts = ["i am so angry, this is outrageous", "turn on the kitchen lights", "i miss her so much"];
+    const scoresWith = async (threads: number) => {
+      const classifier = await createClassifier({ type: "onnx", path: MODEL_DIR, threads, logger: silentLogger() });
+      const results = await classifier.classify(texts);
+      await classifier.close();
+
+      return results.flatMap((result) => Object.values(result.scores));
+    };
+    const one = await scoresWith(1);
+    const two = await scoresWith(2);
+
+    expect(two).toHaveLength(one.length);
+    two.forEach((score, i) => {
+      expect(score).toBeCloseTo(one[i] ?? Number.NaN, 6);
+    });
+  });
+
   it("refuses an unknown type, naming it and the known ones", async () => {
     await expect(createClassifier({ type: "tflite", path: MODEL_DIR, logger: silentLogger() })).rejects.toThrow(
       "failed to create classifier of type 'tflite' (unknown type; known: onnx)",
