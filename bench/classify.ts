@@ -1,12 +1,13 @@
 /**
  * Benchmark of the shipped emotion model: latency of one utterance, throughput of batches, resident memory.
- * Run with `npm run bench:classify [-- --model DIR]`.
+ * Run with `npm run bench:classify [-- --model DIR --threads N]`.
  */
 import { parseArgs } from "node:util";
 import type { Classifier } from "../src/emotion/classifier.js";
 import { createClassifier } from "../src/emotion/classifierFactory.js";
 import { shippedModelPath } from "../src/emotion/modelPath.js";
 import { silentLogger } from "../src/logger.js";
+import { parseThreads } from "./modelThreads.js";
 
 const UTTERANCES = [
   "turn on the kitchen lights",
@@ -63,7 +64,7 @@ function row(name: string, value: string): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { model: { type: "string" }, threads: { type: "string" } } });
-  const threads = Number(values.threads ?? 1);
+  const threads = parseThreads(values.threads);
   const rssBefore = process.memoryUsage().rss;
   const classifier = await createClassifier({
     type: "onnx",

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { parseThreads } from "../modelThreads.js";
 import { type Qos, SUBJECT_NAMES, type SubjectName } from "./subject.js";
 
 /** What one run of the pipeline bench measures. */
@@ -91,7 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmupMs: quick ? 1000 : 3000,
     warmupCount: quick ? 1000 : 5000,
     model: values.model === undefined ? undefined : resolve(values.model),
-    modelThreads: Math.round(positive(values.threads, 1, "--threads")),
+    modelThreads: parseThreads(values.threads),
     build: !values["no-build"],
     quick,
   };
