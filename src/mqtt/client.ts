@@ -13,7 +13,7 @@ export interface MqttClientOptions {
   will?: { topic: string; payload: string; retain: boolean };
   /** Milliseconds between reconnect attempts. */
   reconnectPeriod?: number;
-  /** Longest wait, in milliseconds, for the broker to acknowledge a publish, an unsubscribe or a disconnect. */
+  /** Longest wait, in milliseconds, for the broker to acknowledge a publish, a (un)subscribe or a disconnect. */
   ackTimeoutMs?: number;
   logger: Logger;
 }
@@ -115,9 +115,20 @@ export class MqttClient {
     await this.bounded(sent, `publishing to '${topic}'`);
   }
 
+  /**
+   * Resolves once the broker has the subscription. While offline this resolves at once: mqtt.js records the
+   * pattern for its resubscribe and sends it with the reconnect, and waiting for that would hold start-up (and a
+   * shutdown asked for during it) for as long as the broker is away.
+   */
   async subscribe(pattern: string, handler: MessageHandler, qos: 0 | 1 = 0): Promise<void> {
     this.handlers.push({ pattern, handler });
-    await this.client.subscribeAsync(pattern, { qos });
+    const done = this.client.subscribeAsync(pattern, { qos });
+    if (!this.client.connected) {
+      // mqtt.js fails the queued request when the next reconnect attempt fails, yet keeps the pattern to resubscribe.
+      done.catch((error: Error) => this.logger.debug(`deferred subscribing to '${pattern}' (${error.message})`));
+      return;
+    }
+    await this.bounded(done, `subscribing to '${pattern}'`);
   }
 
   async unsubscribe(pattern: string): Promise<void> {

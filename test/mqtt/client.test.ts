@@ -95,6 +95,43 @@ describe.each(brokerKinds())("MqttClient through %s", (kind) => {
     }
   });
 
+  it("subscribes at once while the broker is away, and the subscription arrives with the reconnect", async () => {
+    const inbox = `client-test/${kind}/offline/inbox`;
+    const client = new MqttClient({ url: broker.url, logger: silentLogger(), reconnectPeriod: 100 });
+    await client.waitConnected();
+    let subscribed: Promise<void> | undefined;
+    let delivered: (text: string) => void = () => undefined;
+    const received = new Promise<string>((resolve) => {
+      delivered = resolve;
+    });
+    const wentAway = new Promise<void>((resolve) => {
+      client.onDisconnect(() => {
+        // Called while mqtt.js is offline, before any reconnect attempt could start.
+        subscribed ??= client.subscribe(inbox, (_topic, payload) => delivered(payload.toString()), 1);
+        resolve();
+      });
+    });
+    const restarted = broker.restart();
+    await wentAway;
+    await subscribed;
+    const offlineAfterSubscribing = !client.connected;
+    await restarted;
+    await client.waitConnected();
+    const watcher = new MqttClient({ url: broker.url, logger: silentLogger() });
+    try {
+      await watcher.waitConnected();
+      // Retained, so it reaches the subscription whether that came before this publish or after it.
+      await watcher.publish(inbox, "after the outage", { retain: true, qos: 1 });
+
+      expect(offlineAfterSubscribing).toBe(true);
+      expect(await received).toBe("after the outage");
+    } finally {
+      await watcher.publish(inbox, "", { retain: true, qos: 1 });
+      await watcher.close();
+      await client.close();
+    }
+  });
+
   it("leaves its last will, retained, when its process dies without saying goodbye", async () => {
     const status = `client-test/${kind}/will/status`;
     const child = spawn(process.execPath, [WILL_CHILD, broker.url, status], { stdio: ["ignore", "pipe", "inherit"] });
