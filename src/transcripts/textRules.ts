@@ -7,15 +7,25 @@ export interface TextProblem {
   detail: string;
 }
 
+/** A code point outside the Basic Multilingual Plane, written as two `\uXXXX` escapes (as Python's json does). */
+const ESCAPED_BYTES_PER_CHARACTER = 12;
+
 /**
- * Room for the JSON around the text: keys, ids, and Hermes' `asrTokens`, which carry a start, an end and a
- * confidence for every word.
+ * One Hermes `asrTokens` entry around its word: a confidence, a character range and a start and end time, floats
+ * printed in full. A character can be a word of its own.
  */
+const TOKEN_BYTES_PER_CHARACTER = 200;
+
+/** Room for the rest of the JSON: keys, ids, the site, the session and the likelihood. */
 const JSON_ALLOWANCE_BYTES = 16 * 1024;
 
-/** UTF-8 needs at most 4 bytes a character, so a bigger payload cannot hold an allowed text. */
+/**
+ * The largest payload that can still hold a valid text of `maxLength` characters: each character escaped, once
+ * in the text and once in its ASR token, with a token of its own (about 450 KB for the default 2,000). Anything
+ * bigger is refused unread, so a payload far larger than any transcript is never parsed.
+ */
 export function payloadLimit(maxLength: number): number {
-  return 4 * maxLength + JSON_ALLOWANCE_BYTES;
+  return maxLength * (2 * ESCAPED_BYTES_PER_CHARACTER + TOKEN_BYTES_PER_CHARACTER) + JSON_ALLOWANCE_BYTES;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

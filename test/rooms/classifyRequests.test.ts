@@ -6,6 +6,7 @@ import { Metrics } from "../../src/metrics.js";
 import { MqttClient } from "../../src/mqtt/client.js";
 import { Topics } from "../../src/mqtt/topics.js";
 import { ClassifyRequests } from "../../src/rooms/classifyRequests.js";
+import { payloadLimit } from "../../src/transcripts/textRules.js";
 import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
 import { Probe } from "../support/probe.js";
 
@@ -90,7 +91,7 @@ describe.each(brokerKinds())("classify requests through %s", (kind) => {
       expect(await reply(transaction)).toEqual({ status: "error", data: {}, error, transaction });
     }
     await probe.publish(topics.request("classify"), Buffer.from([0x7b, 0xc3, 0x28, 0x7d]));
-    await probe.publish(topics.request("classify"), "x".repeat(20_000));
+    await probe.publish(topics.request("classify"), "x".repeat(payloadLimit(20) + 1));
     const classifying = held(1);
     await probe.publish(topics.request("classify"), JSON.stringify({ text: "secret words", transaction: "ok" }));
     await probe.waitFor(topics.response("classify"), (m) => m.json().error === "payload is not UTF-8");

@@ -29,6 +29,54 @@ function parse(name: string, topic: string, payload: string | Buffer) {
   return source.parse(topic, Buffer.isBuffer(payload) ? payload : Buffer.from(payload), 1_700_000_000_000);
 }
 
+/** JSON as Python's `json.dumps` writes it by default: `", "` and `": "` between items, every non-ASCII UTF-16 unit escaped. */
+function pythonJson(value: unknown): string {
+  if (typeof value === "string") {
+    return JSON.stringify(value).replace(
+      /[\u0080-\uffff]/g,
+      (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(pythonJson).join(", ")}]`;
+  }
+  if (typeof value === "object" && value !== null) {
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${pythonJson(key)}: ${pythonJson(item)}`)
+      .join(", ")}}`;
+  }
+
+  return JSON.stringify(value);
+}
+
+/** What Rhasspy sends for `text`: one ASR token per word, with full-precision floats. */
+function hermesWithTokens(text: string): Record<string, unknown> {
+  let start = 0;
+  const tokens = text.split(" ").map((word, index) => {
+    const token = {
+      value: word,
+      confidence: 0.987_654_321_012_345_6,
+      rangeStart: start,
+      rangeEnd: start + word.length,
+      time: { start: index * 0.312_345_678_901_234_5, end: index * 0.312_345_678_901_234_5 + 0.298_765_432_109_876_5 },
+    };
+    start += word.length + 1;
+
+    return token;
+  });
+
+  return {
+    text,
+    likelihood: 0.912_345_678_901_234_5,
+    seconds: 123.456_789_012_345_67,
+    siteId: "satellite-living",
+    sessionId: "5e1a6c2b-8f0d-4c47-9a3e-2d7b9f1e0c44",
+    wakewordId: "porcupine",
+    asrTokens: [tokens],
+    lang: "en",
+  };
+}
+
 describe("transcript sources", () => {
   it("subscribes to our own topic, Hermes and each custom topic", () => {
     expect(sources.map((s) => s.pattern)).toEqual([
@@ -83,6 +131,35 @@ describe("transcript sources", () => {
       reason: "too_long",
       detail: "text over 50 characters",
     });
+  });
+
+  it("takes a Hermes transcript of the longest allowed text with its ASR tokens", () => {
+    const long = transcriptSources(
+      configSchema.parse({
+        rooms: { living_room: { area: "living_room", siteIds: ["satellite-living"] } },
+        transcripts: { maxLength: 2000 },
+      }),
+      new Topics("eh"),
+    ).find((source) => source.name === "hermes");
+    const plain = "i had such an awful day ".repeat(84).slice(0, 2000);
+    // Sliced by code points, which is how the limit counts.
+    const emoji = [..."so sad 😢 ".repeat(250)].slice(0, 2000).join("");
+    const parsed = [JSON.stringify(hermesWithTokens(plain)), pythonJson(hermesWithTokens(emoji))].map((payload) =>
+      long?.parse(HERMES_TOPIC, Buffer.from(payload), 1_700_000_000_000),
+    );
+
+    expect(parsed).toMatchObject([
+      { ok: true, utterance: { room: "living_room", text: plain } },
+      { ok: true, utterance: { room: "living_room", text: emoji } },
+    ]);
+  });
+
+  it("takes Python-style escaped JSON of the longest allowed text", () => {
+    const emoji = "😢".repeat(50);
+    const payload = pythonJson({ text: emoji, speaker: "ann", lang: "en" });
+
+    expect(Buffer.byteLength(payload)).toBeGreaterThan(12 * 50);
+    expect(parse("own", "eh/kitchen/transcript", payload)).toMatchObject({ ok: true, utterance: { text: emoji } });
   });
 
   it("turns an over-size payload away before reading it", () => {
