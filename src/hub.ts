@@ -273,7 +273,6 @@ export class Hub {
       metrics: this.metrics,
       logger: logger.child({ module: "mood" }),
       maxPending: MAX_PENDING,
-      tracking: (room) => this.rooms?.tracking(room) ?? true,
     });
     const rooms = new RoomCoordinator({
       rooms: config.rooms,

@@ -23,8 +23,6 @@ export interface PipelineOptions {
   logger: Logger;
   /** Most utterances waiting for the model before new ones are turned away. */
   maxPending: number;
-  /** Whether classified utterances may move a room's mood (false while a person forces a mood). */
-  tracking: (room: string) => boolean;
 }
 
 /**
@@ -70,11 +68,10 @@ export class Pipeline {
       await this.options.mqtt.publish(this.options.topics.emotion(utterance.room), event);
       metrics.endToEndSeconds.observe((Date.now() - utterance.at) / 1000);
       await this.options.bus.emit("emotion", event);
-      if (this.options.tracking(utterance.room)) {
-        const change = this.options.mood.observe(utterance.room, classification.scores, utterance.at);
-        if (change !== undefined) {
-          await this.publishMood(change);
-        }
+      // Under a forced mood the tracker ignores the scores; the emotion above is still this utterance's own.
+      const change = this.options.mood.observe(utterance.room, classification.scores, utterance.at);
+      if (change !== undefined) {
+        await this.publishMood(change);
       }
     } catch (error) {
       logger.error(`failed to process a transcript for room '${utterance.room}' (${(error as Error).message})`);

@@ -47,11 +47,6 @@ export class RoomCoordinator {
     await this.publishEvent(hubEvent("mood_changed", change.room, change.previous, change.mood, why, change.since));
   }
 
-  /** Whether classified utterances may move the room's mood (not while a person forces one). */
-  tracking(room: string): boolean {
-    return (this.options.controls()?.room(room).override ?? "auto") === "auto";
-  }
-
   /** Why a scene may not be applied to the room now, if it may not. */
   sceneRefusal(room: string): Refusal | undefined {
     const controls = this.options.controls();

@@ -119,6 +119,16 @@ describe.each(brokerKinds())("Home Assistant controls and manual override throug
     }
     await probe.waitFor(`${base}/living_room/emotion`, (m) => m.json().id === `s${SAD_SENTENCES.length - 1}`);
     expect(probe.seen.filter((m) => m.topic === `${base}/living_room/mood`).map((m) => m.json().mood)).toEqual(["joy"]);
+    // Each utterance still gets its own emotion: only the room's mood is held.
+    for (const index of SAD_SENTENCES.keys()) {
+      const emotion = await probe.waitFor(`${base}/living_room/emotion`, (m) => m.json().id === `s${index}`);
+      expect(emotion.json()).toMatchObject({ room: "living_room", top: expect.any(String) });
+    }
+
+    // What was said under the forced mood did not move the detected one underneath.
+    await probe.publish(`${base}/living_room/override/set`, "auto");
+    const back = await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().reason === "auto");
+    expect(back.json()).toMatchObject({ mood: "neutral", previous: "joy" });
   });
 
   it("brings back the detected mood when the override returns to auto", async () => {
