@@ -1,6 +1,6 @@
 import type { Logger } from "../logger.js";
 import type { MqttClient } from "../mqtt/client.js";
-import { ROOM_ID_PATTERN, type Topics } from "../mqtt/topics.js";
+import { type DiscoveryRecord, ROOM_ID_PATTERN, type Topics } from "../mqtt/topics.js";
 import {
   type DiscoveryContext,
   type DiscoveryMessage,
@@ -27,13 +27,6 @@ export interface DiscoveryOptions {
   birthDelayMs?: number;
   /** How long `start()` waits for its own index to come back from the broker; default 10 s. */
   indexTimeoutMs?: number;
-}
-
-/** The retained record of what this hub announced, so the next start can remove what left the config. */
-interface DiscoveryIndex {
-  prefix: string;
-  hubId: string;
-  rooms: string[];
 }
 
 const INDEX_TIMEOUT_MS = 10_000;
@@ -66,11 +59,6 @@ export class Discovery {
       supportUrl: options.supportUrl,
     };
     this.logger = options.logger;
-  }
-
-  /** The retained topic recording what this hub announced. */
-  get indexTopic(): string {
-    return `${this.options.topics.base}/hub/discovery`;
   }
 
   /** Every device config this hub publishes, in publishing order (the hub first, then each room). */
@@ -122,7 +110,7 @@ export class Discovery {
    * one has been seen.
    */
   private async publishAndPrune(): Promise<void> {
-    const index: DiscoveryIndex = {
+    const index: DiscoveryRecord = {
       prefix: this.options.prefix,
       hubId: this.options.hubId,
       rooms: Object.keys(this.options.rooms),
@@ -134,7 +122,7 @@ export class Discovery {
       echoed = resolve;
     });
     await this.options.mqtt.subscribe(
-      this.indexTopic,
+      this.options.topics.hubDiscovery(),
       (_topic, payload, retained) => {
         if (retained) {
           removals.push(this.removeStale(payload.toString()));
@@ -145,10 +133,10 @@ export class Discovery {
       1,
     );
     await this.republish();
-    await this.options.mqtt.publish(this.indexTopic, ours, { retain: true, qos: 1 });
+    await this.options.mqtt.publish(this.options.topics.hubDiscovery(), ours, { retain: true, qos: 1 });
     await this.awaitEcho(echo);
     await Promise.all(removals);
-    await this.options.mqtt.unsubscribe(this.indexTopic);
+    await this.options.mqtt.unsubscribe(this.options.topics.hubDiscovery());
   }
 
   private async awaitEcho(echo: Promise<void>): Promise<void> {
@@ -161,7 +149,7 @@ export class Discovery {
     clearTimeout(timer);
     if (!confirmed) {
       this.logger.warn(
-        `failed to read back '${this.indexTopic}' (no reply in ${timeoutMs} ms; stale rooms may remain)`,
+        `failed to read back '${this.options.topics.hubDiscovery()}' (no reply in ${timeoutMs} ms; stale rooms may remain)`,
       );
     }
   }
@@ -169,7 +157,9 @@ export class Discovery {
   private async removeStale(text: string): Promise<void> {
     const previous = parseIndex(text);
     if (previous === undefined) {
-      this.logger.warn(`ignored the previous discovery record on '${this.indexTopic}' (not a valid record)`);
+      this.logger.warn(
+        `ignored the previous discovery record on '${this.options.topics.hubDiscovery()}' (not a valid record)`,
+      );
       return;
     }
     const current = new Set(this.messages().map((message) => message.topic));
@@ -186,7 +176,7 @@ export class Discovery {
   }
 
   /** Topics to clear: a departed room's device and states; an old prefix's or hub id's devices alone. */
-  private staleTopics(previous: DiscoveryIndex): string[] {
+  private staleTopics(previous: DiscoveryRecord): string[] {
     const old = { topics: this.options.topics, prefix: previous.prefix, hubId: previous.hubId };
     const moved = previous.prefix !== this.options.prefix || previous.hubId !== this.options.hubId;
     const topics = moved ? removalFor(old) : [];
@@ -216,14 +206,14 @@ export class Discovery {
   }
 }
 
-function parseIndex(text: string): DiscoveryIndex | undefined {
+function parseIndex(text: string): DiscoveryRecord | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
-  const index = value as Partial<DiscoveryIndex> | null;
+  const index = value as Partial<DiscoveryRecord> | null;
   const valid =
     typeof index?.prefix === "string" &&
     index.prefix !== "" &&
@@ -233,5 +223,5 @@ function parseIndex(text: string): DiscoveryIndex | undefined {
     Array.isArray(index.rooms) &&
     index.rooms.every((room) => typeof room === "string" && ROOM_ID_PATTERN.test(room));
 
-  return valid ? (index as DiscoveryIndex) : undefined;
+  return valid ? (index as DiscoveryRecord) : undefined;
 }

@@ -152,6 +152,11 @@ export class Topics {
     return `${this.base}/hub/state`;
   }
 
+  /** What the hub announced through discovery, retained JSON: see `DiscoveryRecord`. */
+  hubDiscovery(): string {
+    return `${this.base}/hub/discovery`;
+  }
+
   /** Request/response control plane: `<base>/request/<command>` answered on `<base>/response/<command>`. */
   request(command: string): string {
     return `${this.base}/request/${command}`;
@@ -178,6 +183,16 @@ export interface HubState {
   model: "loading" | "ready" | "error";
   transcripts: number;
   version: string;
+}
+
+/**
+ * What the hub announced to Home Assistant, retained on `<base>/hub/discovery`, so the next start can remove
+ * the devices of rooms that left the config (or of an old prefix or hub id).
+ */
+export interface DiscoveryRecord {
+  prefix: string;
+  hubId: string;
+  rooms: string[];
 }
 
 /** The reply envelope of the request/response control plane (zigbee2mqtt's bridge shape). */

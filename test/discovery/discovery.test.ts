@@ -349,7 +349,7 @@ describe.each(brokerKinds())("Discovery through %s", (kind) => {
     expect(JSON.parse(kept.payload)).toHaveProperty("components.mood");
     const index = await Observer.connect(broker.url);
     cleanup.push(() => index.client.close());
-    await index.watch(`${topics.base}/hub/discovery`);
+    await index.watch(topics.hubDiscovery());
     const record = await index.waitFor((m) => m.retained);
     expect(JSON.parse(record.payload)).toEqual({ prefix, hubId: "hub_test", rooms: ["living_room"] });
   });
@@ -372,10 +372,10 @@ describe.each(brokerKinds())("Discovery through %s", (kind) => {
 
   it("survives a malformed previous record and replaces it with a valid one", async () => {
     const { topics, observer, discovery } = await setup();
-    await observer.client.publish(`${topics.base}/hub/discovery`, "{not json", { retain: true, qos: 1 });
+    await observer.client.publish(topics.hubDiscovery(), "{not json", { retain: true, qos: 1 });
 
     await discovery({ living_room: { area: "living_room" } }).start();
-    await observer.watch(`${topics.base}/hub/discovery`);
+    await observer.watch(topics.hubDiscovery());
     const record = await observer.waitFor((m) => m.retained);
 
     expect(JSON.parse(record.payload)).toMatchObject({ rooms: ["living_room"] });
