@@ -76,13 +76,14 @@ export class Hub {
     this.logger = logger.child({ module: "hub" });
     this.topics = new Topics(config.mqtt.baseTopic);
     this.bus = new EventBus(logger.child({ module: "events" }));
-    this.mood = new MoodTracker(config.mood);
+    // Looked up on each call, not bound once, so a test that moves the clock moves mood decay and pauses with it.
+    const now = () => Date.now();
+    this.mood = new MoodTracker(config.mood, now);
     this.entityRooms = new EntityRooms(config.rooms, config.discovery.hubId);
     this.override = new OverrideTracker({
       holdTimeMs: config.override.holdTime * 1000,
       graceMs: config.override.grace * 1000,
-      // Looked up on each call, not bound once, so a test that moves the clock moves the pauses with it.
-      now: () => Date.now(),
+      now,
     });
   }
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
 import { type HubFixture, SAD_SENTENCES, startHub } from "../support/hubFixture.js";
 import { Probe } from "../support/probe.js";
@@ -80,6 +80,29 @@ describe.each(brokerKinds())("the hub through %s", (kind) => {
     await late.close();
     expect(retained.retained).toBe(true);
     expect(retained.json().mood).toBe("sadness");
+  });
+
+  it("returns a quiet room to neutral once the clock passes mood.decayAfter", async () => {
+    fixture = await startHub(broker.url);
+    const { base, probe } = fixture;
+    for (const [index, sentence] of SAD_SENTENCES.entries()) {
+      await probe.publish(`${base}/living_room/transcript`, JSON.stringify({ text: sentence, id: `d${index}` }));
+    }
+    await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().mood === "sadness");
+    // Every utterance heard before the clock moves, so none counts as said after the jump.
+    for (const index of SAD_SENTENCES.keys()) {
+      await probe.waitFor(`${base}/living_room/emotion`, (m) => m.json().id === `d${index}`);
+    }
+    // Only `Date` is faked, after the hub started: the mood's clock must look it up on each call to follow.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now(), shouldAdvanceTime: true });
+    try {
+      vi.setSystemTime(Date.now() + 601_000);
+      const decayed = await probe.waitFor(`${base}/living_room/mood`, (m) => m.json().reason === "decay");
+
+      expect(decayed.json()).toMatchObject({ room: "living_room", mood: "neutral", previous: "sadness" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("applies a requested scene through Home Assistant with the right calls and area", async () => {
