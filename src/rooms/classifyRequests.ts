@@ -3,7 +3,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { MqttClient } from "../mqtt/client.js";
 import type { Reply, Topics } from "../mqtt/topics.js";
-import { checkText, decodePayload, type TextProblem } from "../transcripts/textRules.js";
+import { checkText, decodePayload, parseObject, type TextProblem } from "../transcripts/textRules.js";
 
 export interface ClassifyRequestsOptions {
   mqtt: MqttClient;
@@ -59,16 +59,11 @@ export class ClassifyRequests {
     if (!decoded.ok) {
       return decoded;
     }
-    let request: unknown;
-    try {
-      request = JSON.parse(decoded.text);
-    } catch {
-      return { ok: false, reason: "invalid_json", detail: "payload is not JSON" };
-    }
-    if (typeof request !== "object" || request === null || Array.isArray(request)) {
+    const request = parseObject(decoded.text);
+    if (request === undefined) {
       return { ok: false, reason: "invalid_json", detail: "payload is not a JSON object" };
     }
-    const { text, transaction } = request as { text?: unknown; transaction?: unknown };
+    const { text, transaction } = request;
     const echo = typeof transaction === "string" ? transaction : undefined;
     const checked = checkText(text, this.options.maxLength);
 

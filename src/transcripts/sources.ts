@@ -1,6 +1,6 @@
 import type { Config, CustomSourceConfig } from "../config/schema.js";
 import type { Topics } from "../mqtt/topics.js";
-import { checkText, decodePayload, type TextProblem } from "./textRules.js";
+import { checkText, decodePayload, parseObject, type TextProblem } from "./textRules.js";
 import type { ParseResult, Utterance } from "./utterance.js";
 
 /** A place transcripts arrive: the topic pattern to subscribe to and how to read a payload into an utterance. */
@@ -33,17 +33,6 @@ function isTime(value: unknown): boolean {
   }
 
   return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Reads a dotted path such as `data.text` out of a JSON object. */

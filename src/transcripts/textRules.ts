@@ -43,6 +43,18 @@ export function decodePayload(payload: Buffer, maxLength: number): { ok: true; t
   }
 }
 
+/** The payload as a JSON object, or undefined when it is not valid JSON or is another kind of value. */
+export function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Characters as people count them: code points, so an emoji is one, not two UTF-16 units. */
 export function codePointLength(text: string): number {
   let length = 0;
