@@ -19,6 +19,7 @@ class HubConnection {
     this.listeners = new Map();
     this.subscriptions = new Map();
     this.stateListeners = new Set();
+    this.connectWaiters = [];
     this.state = "connecting";
     this.closed = false;
     client.onConnect(() => this.setState("connected"));
@@ -54,7 +55,8 @@ class HubConnection {
     const transaction = randomUUID();
     const waiter = this.waitForReply(replyPattern, transaction, timeoutMs, signal);
     try {
-      await this.brokerSubscription(replyPattern);
+      // Offline, the subscription waits for the connection; the request's own timeout and abort still apply.
+      await Promise.race([this.brokerSubscription(replyPattern), waiter.reply]);
       await this.publish(topic, { ...body, transaction });
       const reply = await waiter.reply;
 
@@ -106,13 +108,19 @@ class HubConnection {
     return { reply, cancel: () => cancel() };
   }
 
+  /**
+   * Subscribes once connected: offline, the adapter returns from a subscribe at once, before the broker has it,
+   * and a node would show `listening` while it could still miss messages.
+   */
   brokerSubscription(pattern) {
     let pending = this.subscriptions.get(pattern);
     if (pending === undefined) {
-      pending = this.client.subscribe(
-        pattern,
-        (topic, payload, retained) => this.dispatch(pattern, topic, payload, retained),
-        1,
+      pending = this.whenConnected().then(() =>
+        this.client.subscribe(
+          pattern,
+          (topic, payload, retained) => this.dispatch(pattern, topic, payload, retained),
+          1,
+        ),
       );
       pending.catch(() => this.subscriptions.delete(pattern));
       this.subscriptions.set(pattern, pending);
@@ -127,11 +135,25 @@ class HubConnection {
     }
   }
 
+  /** Resolves when the connection is (or, as far as the last poll knows, still is) up. */
+  whenConnected() {
+    if (this.client.connected || this.state === "connected") {
+      return Promise.resolve();
+    }
+
+    return new Promise((resolve) => this.connectWaiters.push(resolve));
+  }
+
   setState(state) {
     if (state === this.state || this.closed) {
       return;
     }
     this.state = state;
+    if (state === "connected") {
+      for (const resolve of this.connectWaiters.splice(0)) {
+        resolve();
+      }
+    }
     for (const listener of this.stateListeners) {
       listener(state);
     }
