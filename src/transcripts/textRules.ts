@@ -7,7 +7,7 @@ export interface TextProblem {
   detail: string;
 }
 
-/** A code point outside the Basic Multilingual Plane, written as two `\uXXXX` escapes (as Python's json does). */
+/** A code point outside the Basic Multilingual Plane, written as two escapes such as `\ud83d\ude22` (Python's json). */
 const ESCAPED_BYTES_PER_CHARACTER = 12;
 
 /**
