@@ -46,7 +46,7 @@ export class Metrics {
 
   readonly sceneCalls = new Counter({
     name: "emotion_hub_scene_requests_total",
-    help: "Scene requests, by outcome (ok, error, invalid, paused, disabled, retained, superseded)",
+    help: "Scene requests, by outcome (ok, error, invalid, paused, disabled, automation_off, retained, superseded)",
     labelNames: ["outcome"],
     registers: [this.registry],
   });
