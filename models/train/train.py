@@ -38,20 +38,26 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--vocab-size", type=int, default=150_000)
     p.add_argument("--filters", type=int, default=128)
     p.add_argument("--kernels", default="1,2,3,4")
-    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--embed-lr", type=float, default=0.0, help="learning rate of the embeddings (default: --lr)")
     p.add_argument("--dropout", type=float, default=0.5)
-    p.add_argument("--word-dropout", type=float, default=0.0, help="share of training words replaced by unknown")
-    p.add_argument("--pos-weight", action="store_true", help="weigh rare labels' positives up")
+    p.add_argument("--word-dropout", type=float, default=0.1, help="share of training words replaced by unknown")
+    p.add_argument("--pos-weight", action=argparse.BooleanOptionalAction, default=True,
+                   help="weigh rare labels' positives up")
     p.add_argument("--heads", type=int, default=1)
+    p.add_argument("--teacher-heads", type=int, default=2,
+                   help="distil from a word-CNN of this many heads (0: none)")
+    p.add_argument("--teacher-gru", action=argparse.BooleanOptionalAction, default=True,
+                   help="distil from a BiGRU too")
+    p.add_argument("--distill", type=float, default=0.5, help="weight of the teachers' scores in the targets")
     p.add_argument("--blank-augment", type=int, default=600)
     p.add_argument("--reexport", action="store_true", help="export the last trained network again, no training")
     p.add_argument("--device-augment", type=int, default=3500)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--version", default="1.0.0")
+    p.add_argument("--version", default="1.2.0")
     return p.parse_args()
 
 
@@ -143,6 +149,24 @@ class WordCnn(nn.Module):
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
         """Logits of every head, stacked: [heads, batch, labels]."""
         return torch.stack(self.heads(self.embed(ids), ids))
+
+
+class BiGru(nn.Module):
+    """A teacher only (too slow to ship): a bidirectional GRU over the same word vectors, max-pooled."""
+
+    def __init__(self, table: np.ndarray, hidden: int, dropout: float):
+        super().__init__()
+        self.embed = nn.Embedding.from_pretrained(torch.from_numpy(table), freeze=False, padding_idx=0, sparse=True)
+        self.gru = nn.GRU(EMBED_DIM, hidden, batch_first=True, bidirectional=True)
+        self.dropout = nn.Dropout(dropout)
+        self.out = nn.Linear(2 * hidden, len(LABELS))
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        lengths = (ids != 0).sum(dim=1).clamp(min=1)
+        packed = nn.utils.rnn.pack_padded_sequence(self.embed(ids), lengths, batch_first=True, enforce_sorted=False)
+        states, _ = self.gru(packed)
+        states, _ = nn.utils.rnn.pad_packed_sequence(states, batch_first=True, padding_value=-1e4)
+        return self.out(self.dropout(states.amax(dim=1))).unsqueeze(0)
 
 
 class QuantizedCnn(nn.Module):
@@ -310,6 +334,17 @@ def device_check(model: nn.Module, texts: list[str], vocab_index: dict, threshol
     return {"count": len(texts), "nonNeutral": len(flagged), "nonNeutralTexts": flagged}
 
 
+def distill_sentence(training: dict) -> str:
+    teachers = {k: v for k, v in training.get("teachers", {}).items() if k != "together"}
+    if not teachers:
+        return ""
+    listed = "; ".join(f"{name}, dev macro-F1 {f1:.3f}" for name, f1 in teachers.items())
+    share = training["distill"]
+    return (f" Distilled: teachers trained first on the same data ({listed}; together "
+            f"{training['teachers']['together']:.3f}), then the shipped network learnt from targets that are "
+            f"{1 - share:.0%} the labels and {share:.0%} the teachers' averaged scores. The teachers do not ship.")
+
+
 def render_card(args, model_json_path: str) -> None:
     with open(args.card_template, encoding="utf-8") as f:
         card = f.read()
@@ -327,7 +362,10 @@ def render_card(args, model_json_path: str) -> None:
         "EPOCHS": str(meta["training"]["epochs"]), "SECONDS": str(meta["training"]["seconds"]),
         "AUGMENT": str(meta["training"]["deviceCommandsAdded"]),
         "BLANKS": str(meta["training"]["blankTextsAdded"]),
-        "HEADS": str(meta["training"]["heads"]), "LR": str(meta["training"].get("lr", 1e-3)),
+        "HEADS": "one convolutional head" if meta["training"]["heads"] == 1
+        else f"{meta['training']['heads']} convolutional heads", "FILTERS": str(meta["training"]["filters"]),
+        "KERNELS": ", ".join(str(k) for k in meta["training"]["kernels"]), "LR": str(meta["training"].get("lr", 1e-3)),
+        "DISTILL": distill_sentence(meta["training"]),
         "POS_WEIGHT": " with rare labels' positives weighted by the square root of their imbalance"
         if meta["training"].get("posWeight") else "",
         "WORD_DROPOUT": f", {meta['training'].get('wordDropout', 0):.0%} of training words replaced by the unknown word"
@@ -370,9 +408,18 @@ def train_model(args, data: dict) -> tuple[WordCnn, list[str], dict]:
     blank_y[:, NEUTRAL] = 1.0
     dev_seqs = [textnorm.tokenize(t, vocab_index, MAX_CHARS, MAX_TOKENS) for t in data["dev_texts"]]
     kernels = [int(k) for k in args.kernels.split(",")]
+    seqs, targets = train_seqs + blanks, np.concatenate([data["y"], blank_y])
+    teachers: dict[str, nn.Module] = {}
+    if args.teacher_heads > 0:
+        teachers[f"word-CNN, {args.teacher_heads} heads"] = WordCnn(
+            table.copy(), kernels, args.filters, args.dropout, args.teacher_heads)
+    if args.teacher_gru:
+        teachers["BiGRU, 128 units a direction"] = BiGru(table.copy(), 128, args.dropout)
+    teacher_report = {}
+    if teachers:
+        targets, teacher_report = distil(args, teachers, seqs, targets, dev_seqs, data["dev_y"])
     model = WordCnn(table, kernels, args.filters, args.dropout, args.heads)
-    best_state, _ = train(args, model, train_seqs + blanks, np.concatenate([data["y"], blank_y]), dev_seqs,
-                          data["dev_y"])
+    best_state, _ = train(args, model, seqs, targets, dev_seqs, data["dev_y"])
     model.load_state_dict(best_state)
     info = {
         "data": "GoEmotions ekman train.tsv (+ template device commands as neutral), thresholds tuned on dev.tsv",
@@ -382,9 +429,28 @@ def train_model(args, data: dict) -> tuple[WordCnn, list[str], dict]:
         "vocabularySize": len(vocab), "gloveRows": hits, "deviceCommandsAdded": data["commands"],
         "blankTextsAdded": len(blanks), "epochs": args.epochs, "seed": args.seed, "lr": args.lr,
         "embedLr": args.embed_lr or args.lr, "wordDropout": args.word_dropout, "posWeight": args.pos_weight,
+        "teachers": teacher_report, "distill": args.distill if teachers else 0.0,
         "trainedAt": datetime.date.today().isoformat(), "torch": torch.__version__,
     }
     return model, vocab, info
+
+
+def distil(args, teachers: dict[str, nn.Module], seqs, targets: np.ndarray, dev_seqs, dev_y) -> tuple[np.ndarray, dict]:
+    """Trains the teachers and mixes their averaged scores on the training texts into the targets, so the small
+    network that ships learns from a larger ensemble what it cannot learn from the labels alone."""
+    soft, dev_probs, report = [], [], {}
+    for name, teacher in teachers.items():
+        state, dev_f1 = train(args, teacher, seqs, targets, dev_seqs, dev_y)
+        teacher.load_state_dict(state)
+        print(f"teacher {name}: dev macro-F1 {dev_f1:.4f}", flush=True)
+        report[name] = round(dev_f1, 4)
+        soft.append(predict(teacher, seqs, sigmoid=True))
+        dev_probs.append(predict(teacher, dev_seqs, sigmoid=True))
+    ensemble = np.mean(dev_probs, axis=0)
+    report["together"] = round(metrics(ensemble, dev_y, tune_thresholds(ensemble, dev_y))["macroF1"], 4)
+    print(f"teachers together: dev macro-F1 {report['together']:.4f}", flush=True)
+    mixed = ((1 - args.distill) * targets + args.distill * np.mean(soft, axis=0)).astype(np.float32)
+    return mixed, report
 
 
 def load_saved(path: str) -> tuple[WordCnn, list[str], dict]:
