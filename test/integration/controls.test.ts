@@ -1,23 +1,15 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { brokerKinds, suiteBroker } from "../support/brokers.js";
 import { type HubFixture, SAD_SENTENCES, startHub } from "../support/hubFixture.js";
 
 const SCENE = { name: "bright", lighting: { on: true, brightness_pct: 90 } };
 
 describe.each(brokerKinds())("Home Assistant controls and manual override through %s", (kind) => {
-  let broker: TestBroker;
+  const broker = suiteBroker(kind);
   let fixture: HubFixture;
-
-  beforeAll(async () => {
-    broker = await startBroker(kind);
-  });
-
-  afterAll(async () => {
-    await broker.stop();
-  });
 
   afterEach(async () => {
     await fixture?.stop();

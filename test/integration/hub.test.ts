@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { brokerKinds, startBroker, suiteBroker } from "../support/brokers.js";
 import { type HubFixture, SAD_SENTENCES, startHub } from "../support/hubFixture.js";
 import { Probe } from "../support/probe.js";
 
@@ -11,16 +11,8 @@ async function metric(fixture: HubFixture, name: string): Promise<number> {
 }
 
 describe.each(brokerKinds())("the hub through %s", (kind) => {
-  let broker: TestBroker;
+  const broker = suiteBroker(kind);
   let fixture: HubFixture;
-
-  beforeAll(async () => {
-    broker = await startBroker(kind);
-  });
-
-  afterAll(async () => {
-    await broker.stop();
-  });
 
   afterEach(async () => {
     await fixture?.stop();

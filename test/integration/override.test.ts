@@ -1,20 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { brokerKinds, suiteBroker } from "../support/brokers.js";
 import { type HubFixture, startHub } from "../support/hubFixture.js";
 
 const PERSON = "person-user-id";
 
 describe.each(brokerKinds())("manual override through the simulated home and %s", (kind) => {
-  let broker: TestBroker;
+  const broker = suiteBroker(kind);
   let fixture: HubFixture;
-
-  beforeAll(async () => {
-    broker = await startBroker(kind);
-  });
-
-  afterAll(async () => {
-    await broker.stop();
-  });
 
   afterEach(async () => {
     vi.useRealTimers();

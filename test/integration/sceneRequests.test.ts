@@ -1,22 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { brokerKinds, suiteBroker } from "../support/brokers.js";
 import { type HubFixture, startHub } from "../support/hubFixture.js";
 import { Probe } from "../support/probe.js";
 
 let counter = 0;
 
 describe.each(brokerKinds())("scene requests through %s", (kind) => {
-  let broker: TestBroker;
+  const broker = suiteBroker(kind);
   let fixture: HubFixture | undefined;
   let probe: Probe | undefined;
-
-  beforeAll(async () => {
-    broker = await startBroker(kind);
-  });
-
-  afterAll(async () => {
-    await broker.stop();
-  });
 
   afterEach(async () => {
     await fixture?.stop();

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { MqttClient, topicMatches } from "../../src/mqtt/client.js";
-import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
+import { brokerKinds, suiteBroker } from "../support/brokers.js";
 
 /** Connects the built adapter with a last will of `offline`, publishes `online`, says so, and waits to be killed. */
 const WILL_CHILD = join(import.meta.dirname, "support/willChild.mjs");
@@ -19,15 +19,7 @@ describe("topicMatches", () => {
 });
 
 describe.each(brokerKinds())("MqttClient through %s", (kind) => {
-  let broker: TestBroker;
-
-  beforeAll(async () => {
-    broker = await startBroker(kind);
-  });
-
-  afterAll(async () => {
-    await broker.stop();
-  });
+  const broker = suiteBroker(kind);
 
   it("delivers to matching handlers and survives a throwing one", async () => {
     const client = new MqttClient({ url: broker.url, logger: silentLogger() });

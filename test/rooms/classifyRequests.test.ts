@@ -1,5 +1,5 @@
 import pino from "pino";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Classification } from "../../src/emotion/classifier.js";
 import { silentLogger } from "../../src/logger.js";
 import { Metrics } from "../../src/metrics.js";
@@ -7,7 +7,7 @@ import { MqttClient } from "../../src/mqtt/client.js";
 import { Topics } from "../../src/mqtt/topics.js";
 import { ClassifyRequests } from "../../src/rooms/classifyRequests.js";
 import { payloadLimit } from "../../src/transcripts/textRules.js";
-import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
+import { brokerKinds, suiteBroker } from "../support/brokers.js";
 import { Probe } from "../support/probe.js";
 
 const CLASSIFICATION: Classification = {
@@ -19,7 +19,7 @@ const CLASSIFICATION: Classification = {
 let counter = 0;
 
 describe.each(brokerKinds())("classify requests through %s", (kind) => {
-  let broker: TestBroker;
+  const broker = suiteBroker(kind);
   let topics: Topics;
   let hub: MqttClient;
   let probe: Probe;
@@ -27,14 +27,6 @@ describe.each(brokerKinds())("classify requests through %s", (kind) => {
   let logs: string[];
   let waiting: ((classification: Classification) => void)[];
   let onCall: (() => void) | undefined;
-
-  beforeAll(async () => {
-    broker = await startBroker(kind);
-  });
-
-  afterAll(async () => {
-    await broker.stop();
-  });
 
   beforeEach(async () => {
     topics = new Topics(`eh-classify-${process.pid}-${counter++}`);

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { EmbeddedBroker } from "../../src/mqtt/embeddedBroker.js";
 
@@ -22,6 +23,36 @@ export function brokerKinds(): ("aedes" | "mosquitto")[] {
   }
 
   return present ? ["aedes", "mosquitto"] : ["aedes"];
+}
+
+/**
+ * One broker for the enclosing `describe`: started before its first test, stopped after its last. Read `url` or call
+ * `restart()` only inside tests and hooks, once it has started.
+ */
+export function suiteBroker(kind: "aedes" | "mosquitto"): TestBroker {
+  let broker: TestBroker | undefined;
+  beforeAll(async () => {
+    broker = await startBroker(kind);
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
+  const started = (): TestBroker => {
+    if (broker === undefined) {
+      throw new Error(`the suite's ${kind} broker has not started yet (use it inside a test or a hook)`);
+    }
+
+    return broker;
+  };
+
+  return {
+    kind,
+    get url() {
+      return started().url;
+    },
+    restart: () => started().restart(),
+    stop: () => started().stop(),
+  };
 }
 
 export async function startBroker(kind: "aedes" | "mosquitto"): Promise<TestBroker> {
