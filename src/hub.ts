@@ -139,6 +139,8 @@ export class Hub {
     const { config } = this.options;
     const mqttUrl = await this.startBroker();
     const haUrl = await this.startHome();
+    // The broker first, so that Home Assistant sees the model loading, and an error if it fails to load.
+    const mqtt = await this.connectMqtt(mqttUrl);
     const classifier = await this.loadModel();
     const batcher = new ClassificationBatcher(classifier, { maxBatch: config.transcripts.maxBatch });
     const classify = (text: string) => this.timedClassify(batcher, text);
@@ -146,7 +148,6 @@ export class Hub {
       await batcher.close();
       await classifier.close();
     });
-    const mqtt = await this.connectMqtt(mqttUrl);
     const ha = this.connectHomeAssistant(haUrl);
     await this.startRooms(mqtt, ha, classify);
     await this.startDiscovery(mqtt);
@@ -190,10 +191,15 @@ export class Hub {
         logger: this.options.logger.child({ module: "classifier" }),
       });
       this.state.model = "ready";
+      await this.publishState();
 
       return loaded;
     } catch (error) {
       this.state.model = "error";
+      // Retained, so that whoever looks after the hub finds why it stopped; the model's error is the one to throw.
+      await this.publishState().catch((publishError: Error) => {
+        this.logger.debug(`failed to publish the hub state (${publishError.message})`);
+      });
       throw error;
     }
   }

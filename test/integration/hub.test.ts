@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { configSchema } from "../../src/config/schema.js";
+import { Hub } from "../../src/hub.js";
+import { silentLogger } from "../../src/logger.js";
 import { brokerKinds, startBroker, suiteBroker } from "../support/brokers.js";
 import { type HubFixture, SAD_SENTENCES, startHub } from "../support/hubFixture.js";
 import { Probe } from "../support/probe.js";
@@ -16,6 +19,28 @@ describe.each(brokerKinds())("the hub through %s", (kind) => {
 
   afterEach(async () => {
     await fixture?.stop();
+  });
+
+  it("leaves a retained model error behind when the model fails to load, and stops", async () => {
+    const base = `eh-test-model-error-${process.pid}-${kind}`;
+    const config = configSchema.parse({
+      mqtt: { url: broker.url, baseTopic: base },
+      homeassistant: { simulated: { host: "127.0.0.1", port: 0 } },
+      rooms: { living_room: { area: "living_room" } },
+      classifier: { path: "/nonexistent/model" },
+      nodered: { enabled: false },
+      http: { port: 0 },
+      discovery: { enabled: false },
+    });
+    const hub = new Hub({ config, secrets: {}, logger: silentLogger() });
+
+    await expect(hub.start()).rejects.toThrow("/nonexistent/model");
+    await hub.stop();
+    const probe = await Probe.connect(broker.url, [`${base}/hub/state`]);
+    const state = await probe.waitFor(`${base}/hub/state`, (m) => m.retained);
+    await probe.close();
+
+    expect(state.json()).toMatchObject({ model: "error" });
   });
 
   it("announces itself online and reports healthy", async () => {
