@@ -1,26 +1,13 @@
 import { once } from "node:events";
-import { createRequire } from "node:module";
 import net from "node:net";
 import aedes from "aedes";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { uniqueBase } from "./support/mqttPeer.js";
 import { type NodeStatus, StatusRecorder } from "./support/statusRecorder.js";
+import { emotionHubNodes, nodeRedTestHelper } from "./support/testHelper.js";
 
-const require = createRequire(import.meta.url);
-
-interface TestHelper {
-  init(runtimePath: string, settings?: object): void;
-  settings(settings: object): object;
-  startServer(): Promise<void>;
-  stopServer(): Promise<void>;
-  load(nodes: unknown[], flow: object[], credentials?: object): Promise<void>;
-  unload(): Promise<void>;
-  _events: import("node:events").EventEmitter;
-}
-
-const helper = require("node-red-node-test-helper") as TestHelper;
-helper.init(require.resolve("node-red"));
-const nodes = ["config", "mood"].map((name) => require(`../../src/nodered/nodes/emotion-hub-${name}.js`));
+const helper = nodeRedTestHelper();
+const nodes = emotionHubNodes("config", "mood");
 
 /** A log-in attempt as the broker saw it. */
 interface Attempt {

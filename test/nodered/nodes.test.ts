@@ -1,34 +1,15 @@
-import type { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { brokerKinds, startBroker, type TestBroker } from "../support/brokers.js";
 import { MqttPeer, uniqueBase } from "./support/mqttPeer.js";
 import { type NodeStatus, StatusRecorder } from "./support/statusRecorder.js";
+import { emotionHubNodes, nodeRedTestHelper } from "./support/testHelper.js";
 
 const require = createRequire(import.meta.url);
 
-interface TestHelper {
-  init(runtimePath: string, settings?: object): void;
-  settings(settings: object): object;
-  startServer(): Promise<void>;
-  stopServer(): Promise<void>;
-  load(nodes: unknown[], flow: object[]): Promise<void>;
-  unload(): Promise<void>;
-  getNode(id: string): NodeLike;
-  _events: EventEmitter;
-}
-
-interface NodeLike {
-  on(event: "input", listener: (msg: Record<string, unknown>) => void): void;
-  receive(msg: object): void;
-}
-
-const helper = require("node-red-node-test-helper") as TestHelper;
-helper.init(require.resolve("node-red"));
+const helper = nodeRedTestHelper();
 const nodes = [
-  ...["config", "mood", "emotion", "scene", "classify"].map((name) =>
-    require(`../../src/nodered/nodes/emotion-hub-${name}.js`),
-  ),
+  ...emotionHubNodes("config", "mood", "emotion", "scene", "classify"),
   require("@node-red/nodes/core/common/25-catch.js"),
 ];
 
