@@ -73,7 +73,8 @@ export function checkText(text: unknown, maxLength: number): { ok: true; text: s
   if (text.trim() === "") {
     return { ok: false, reason: "empty", detail: "empty text" };
   }
-  if (codePointLength(text) > maxLength) {
+  // A string never has more code points than UTF-16 units, so only a long one needs counting.
+  if (text.length > maxLength && codePointLength(text) > maxLength) {
     return { ok: false, reason: "too_long", detail: `text over ${maxLength} characters` };
   }
 
